@@ -1,0 +1,1 @@
+"""lrs: an xAPI Learning Record Store with a learning-analytics layer."""

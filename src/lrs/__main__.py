@@ -1,0 +1,3 @@
+from lrs.cli import app
+
+app(prog_name="lrs")

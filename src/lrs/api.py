@@ -1,0 +1,40 @@
+"""Request and response helpers shared by the xAPI endpoints."""
+
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+from fastapi import Request, Response
+
+from lrs.exceptions import BadRequest
+
+JSON_MEDIA_TYPE = "application/json"
+
+
+def check_params(request: Request, allowed: Iterable[str]) -> dict[str, str]:
+    """Query parameters, rejecting unknown or repeated ones: the xAPI names are case-sensitive."""
+    allowed = set(allowed)
+    params: dict[str, str] = {}
+    for name, value in request.query_params.multi_items():
+        if name not in allowed:
+            raise BadRequest("is not a parameter of this resource", field=name)
+        if name in params:
+            raise BadRequest("is given more than once", field=name)
+        params[name] = value
+    return params
+
+
+async def json_body(request: Request) -> Any:
+    body = await request.body()
+    if not body:
+        raise BadRequest("the request body is empty")
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise BadRequest(f"the request body is not valid JSON: {error}") from None
+
+
+def json_response(
+    content: Any, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(orjson.dumps(content), status_code, headers, media_type=JSON_MEDIA_TYPE)

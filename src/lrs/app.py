@@ -1,0 +1,65 @@
+"""The ASGI application: `create_app(settings)` builds it; the lifespan disposes the engine."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+
+from lrs.about import endpoints as about_endpoints
+from lrs.api import json_response
+from lrs.config import Settings
+from lrs.db import create_engine, sessionmaker
+from lrs.exceptions import BadRequest, LRSError, Unauthorized
+from lrs.statements import endpoints as statement_endpoints
+from lrs.versioning import XAPIVersionMiddleware
+
+
+async def _lrs_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, LRSError)
+    headers = (
+        {"WWW-Authenticate": 'Basic realm="xAPI"'} if isinstance(error, Unauthorized) else None
+    )
+    return json_response(error.to_dict(), error.status_code, headers)
+
+
+async def _validation_error(request: Request, error: Exception) -> Response:
+    """FastAPI's own parameter errors answer 400 like every other xAPI error, not 422."""
+    assert isinstance(error, RequestValidationError)
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"][1:]) or None
+    return await _lrs_error(request, BadRequest(first["msg"], field=field))
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    if settings.database_url is None:
+        raise RuntimeError("LRS_DATABASE_URL is not set: start the service with `lrs serve`")
+    engine = create_engine(settings.database_url, settings.db_pool_size)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="lrs",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="An xAPI Learning Record Store with a learning-analytics layer.",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = sessionmaker(engine)
+    app.add_middleware(XAPIVersionMiddleware)
+    app.add_exception_handler(LRSError, _lrs_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    for router in (statement_endpoints.router, about_endpoints.router):
+        app.include_router(router)
+    return app
+
+
+def openapi_spec() -> dict[str, Any]:
+    """The OpenAPI document; building the app connects to nothing, so no server is needed."""
+    return create_app(Settings(database_url="postgresql+asyncpg://localhost/openapi")).openapi()

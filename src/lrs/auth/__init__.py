@@ -1,0 +1,1 @@
+"""Credentials, scopes and the HTTP Basic authentication of every xAPI request."""

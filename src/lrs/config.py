@@ -1,0 +1,25 @@
+"""Settings, read from the environment (prefix `LRS_`) when the app or CLI starts."""
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("lrs"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LRS_")
+
+    # postgresql+asyncpg://user:pass@host/db; unset means the embedded server in `data_dir`.
+    database_url: str | None = None
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # The homePage of the account the LRS names as `authority` of the statements it stores.
+    authority_home_page: str = "http://127.0.0.1:8000"
+    max_batch_statements: int = 10_000
+    db_pool_size: int = 10

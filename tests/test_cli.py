@@ -1,0 +1,53 @@
+"""The `lrs` command against the test database (LRS_DATABASE_URL)."""
+
+import json
+import secrets
+
+import pytest
+from typer.testing import CliRunner
+
+from lrs.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LRS_DATABASE_URL", database_url)
+
+
+@pytest.mark.usefixtures("env")
+class TestCli:
+    def test_store_and_credential_life_cycle(self) -> None:
+        name = f"cli-{secrets.token_hex(4)}"
+        assert runner.invoke(app, ["stores", "create", name]).exit_code == 0
+        assert name in runner.invoke(app, ["stores", "list"]).output
+        created = runner.invoke(
+            app, ["credentials", "create", "--store", name, "--scope", "statements/read", "--json"]
+        )
+        assert created.exit_code == 0, created.output
+        key = json.loads(created.output)["key"]
+        listed = runner.invoke(app, ["credentials", "list", "--store", name]).output
+        assert key in listed
+        assert "statements/read" in listed
+        assert json.loads(created.output)["secret"] not in listed
+        assert runner.invoke(app, ["credentials", "revoke", key]).exit_code == 0
+        assert runner.invoke(app, ["credentials", "revoke", key]).exit_code != 0
+
+    def test_unknown_scope_is_refused(self) -> None:
+        name = f"cli-{secrets.token_hex(4)}"
+        runner.invoke(app, ["stores", "create", name])
+        result = runner.invoke(app, ["credentials", "create", "--store", name, "--scope", "root"])
+        assert result.exit_code != 0
+        assert "unknown scopes root" in result.output
+
+    def test_unknown_store_is_refused(self) -> None:
+        result = runner.invoke(
+            app, ["credentials", "create", "--store", "nope-" + secrets.token_hex(4)]
+        )
+        assert result.exit_code != 0
+        assert "no store named" in result.output
+
+    def test_db_upgrade_is_idempotent_and_check_passes(self) -> None:
+        assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+        assert runner.invoke(app, ["db", "check"]).exit_code == 0
