@@ -4,6 +4,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from lrs.app import create_app
+from lrs.config import Settings
 from tests.conftest import StoreAccess
 from tests.factories import statement
 
@@ -57,3 +59,21 @@ class TestAbout:
         assert response.status_code == 200
         assert {"1.0.3", "2.0.0"} <= set(response.json()["version"])
         assert "X-Experience-API-Version" in response.headers
+
+
+class TestEnabledVersions:
+    async def test_a_deployment_of_one_line_answers_in_that_line(
+        self, database_url: str, store: StoreAccess
+    ) -> None:
+        app = create_app(Settings(database_url=database_url, xapi_versions="1.0.3"))
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t/xapi", auth=store.auth
+        ) as client:
+            missing = await client.get("/statements")
+            refused = await client.get("/statements", headers={"X-Experience-API-Version": "2.0.0"})
+            about = await client.get("/about")
+        await app.state.engine.dispose()
+        assert missing.status_code == 400
+        assert missing.headers["X-Experience-API-Version"] == "1.0.3"
+        assert refused.status_code == 400
+        assert about.json()["version"] == ["1.0.0", "1.0.1", "1.0.2", "1.0.3"]

@@ -18,9 +18,12 @@ from lrs.versioning import XAPIVersionMiddleware
 
 async def _lrs_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, LRSError)
-    headers = (
-        {"WWW-Authenticate": 'Basic realm="xAPI"'} if isinstance(error, Unauthorized) else None
-    )
+    headers: dict[str, str] = {}
+    if request.url.path.startswith("/xapi/statements"):
+        async with request.app.state.sessionmaker() as session:
+            headers = await statement_endpoints.consistent_through_header(session)
+    if isinstance(error, Unauthorized):
+        headers["WWW-Authenticate"] = 'Basic realm="xAPI"'
     return json_response(error.to_dict(), error.status_code, headers)
 
 
@@ -52,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker(engine)
-    app.add_middleware(XAPIVersionMiddleware)
+    app.add_middleware(XAPIVersionMiddleware, enabled=settings.enabled_versions)
     app.add_exception_handler(LRSError, _lrs_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     for router in (statement_endpoints.router, about_endpoints.router):

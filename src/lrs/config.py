@@ -6,6 +6,8 @@ import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lrs.xapi.versions import XAPIVersion
+
 
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("lrs"))
@@ -21,5 +23,11 @@ class Settings(BaseSettings):
     port: int = 8000
     # The homePage of the account the LRS names as `authority` of the statements it stores.
     authority_home_page: str = "http://127.0.0.1:8000"
+    # The xAPI version lines served, comma-separated: "1.0.3", "2.0.0" or both.
+    xapi_versions: str = "1.0.3,2.0.0"
     max_batch_statements: int = 10_000
     db_pool_size: int = 10
+
+    @property
+    def enabled_versions(self) -> tuple[XAPIVersion, ...]:
+        return tuple(XAPIVersion(v.strip()) for v in self.xapi_versions.split(",") if v.strip())

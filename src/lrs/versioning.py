@@ -19,8 +19,12 @@ _HEADER = VERSION_HEADER.lower().encode()
 
 
 class XAPIVersionMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    """`enabled`: the version lines this deployment speaks; a request without a usable
+    version header is answered in the newest of them."""
+
+    def __init__(self, app: ASGIApp, enabled: tuple[XAPIVersion, ...]) -> None:
         self.app = app
+        self.enabled = enabled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -28,12 +32,15 @@ class XAPIVersionMiddleware:
             await self.app(scope, receive, send)
             return
         raw = dict(scope["headers"]).get(_HEADER)
-        version = XAPIVersion.V2
+        newest = max(self.enabled, key=lambda v: v.value)
+        version = newest
         if path not in _EXEMPT and scope["method"] != "OPTIONS":
             try:
                 version = parse_version_header(raw.decode("latin-1") if raw else None)
+                if version not in self.enabled:
+                    raise BadRequest(f"{version.value} is not enabled here", field=VERSION_HEADER)
             except BadRequest as error:
-                await _reject(error, send)
+                await _reject(error, send, newest)
                 return
         scope.setdefault("state", {})["xapi_version"] = version
 
@@ -46,7 +53,7 @@ class XAPIVersionMiddleware:
         await self.app(scope, receive, send_with_version)
 
 
-async def _reject(error: BadRequest, send: Send) -> None:
+async def _reject(error: BadRequest, send: Send, version: XAPIVersion) -> None:
     body = orjson.dumps(error.to_dict())
     await send(
         {
@@ -55,7 +62,7 @@ async def _reject(error: BadRequest, send: Send) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
-                (_HEADER, XAPIVersion.V2.value.encode()),
+                (_HEADER, version.value.encode()),
             ],
         }
     )

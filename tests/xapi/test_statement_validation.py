@@ -83,6 +83,8 @@ INVALID: list[tuple[str, Any, str]] = [
      "statement.object.definition.title"),
     ("unknown interactionType", changed(S, "object.definition", {"interactionType": "essay"}),
      "statement.object.definition.interactionType"),
+    ("interactionType not a string", changed(S, "object.definition", {"interactionType": {"a": 1}}),
+     "statement.object.definition.interactionType"),
     ("components the interactionType does not allow",
      changed(S, "object.definition", {**CHOICE, "interactionType": "true-false"}),
      "statement.object.definition.choices"),
@@ -123,6 +125,7 @@ INVALID: list[tuple[str, Any, str]] = [
     ("duration not ISO 8601", changed(S, "result.duration", "1 hour"), "statement.result.duration"),
     ("duration empty", changed(S, "result.duration", "P"), "statement.result.duration"),
     ("duration with empty time part", changed(S, "result.duration", "P1DT"), "statement.result.duration"),
+    ("duration mixing weeks and days", changed(S, "result.duration", "P4W1D"), "statement.result.duration"),
     ("result extension key not an IRI", changed(S, "result.extensions", {"k": 1}), "statement.result.extensions.k"),
     ("result unknown property", changed(S, "result.grade", "A"), "statement.result.grade"),
     # context
@@ -166,6 +169,8 @@ INVALID: list[tuple[str, Any, str]] = [
     ("authority group of three", {**S, "authority": {"objectType": "Group",
      "member": [agent("a"), agent("b"), agent("c")]}}, "statement.authority.member"),
     ("authority without identifier", {**S, "authority": {"name": "x"}}, "statement.authority"),
+    ("authority identified group", {**S, "authority": {"objectType": "Group", "mbox": "mailto:g@e.com",
+     "member": [agent("a"), agent("b")]}}, "statement.authority"),
 ]  # fmt: skip
 
 VALID: list[tuple[str, Any]] = [
@@ -202,6 +207,8 @@ VALID: list[tuple[str, Any]] = [
      "contextActivities": {"parent": [{"id": "http://e.com/p"}], "grouping": [{"id": "http://e.com/g"}],
      "category": [{"id": "http://e.com/c"}], "other": [{"id": "http://e.com/o"}]}}}),
     ("authority is replaced, not refused", {**S, "authority": agent("someone")}),
+    ("OAuth authority group", {**S, "authority": {"objectType": "Group", "member": [
+     agent("app"), agent("user")]}}),
 ]  # fmt: skip
 
 

@@ -3,6 +3,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     Boolean,
     DateTime,
@@ -30,6 +31,20 @@ class Statement(Base):
         Index("ix_statement_store_id_verb_id_seq", "store_id", "verb_id", "seq"),
         Index("ix_statement_store_id_registration_seq", "store_id", "registration", "seq"),
         Index("ix_statement_store_id_stored", "store_id", "stored"),
+        # Statements whose object is a StatementRef: paged on their own by the query that lets
+        # them match through their target, and found by target when the target arrives late.
+        Index(
+            "ix_statement_store_id_seq_refs",
+            "store_id",
+            "seq",
+            postgresql_where=text("object_kind = 'StatementRef'"),
+        ),
+        Index(
+            "ix_statement_store_id_object_key_refs",
+            "store_id",
+            "object_key",
+            postgresql_where=text("object_kind = 'StatementRef'"),
+        ),
         Index(
             "ix_statement_store_id_voids",
             "store_id",
@@ -55,6 +70,9 @@ class Statement(Base):
     voids: Mapped[uuid.UUID | None] = mapped_column(UUID)
     version: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # For a StatementRef statement: the filter keys of the statement it targets, recursively
+    # (xAPI-Communication §2.1.3, "Filter Conditions for StatementRefs"); see xapi/index.py.
+    ref_keys: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
     score_scaled: Mapped[float | None] = mapped_column(Double)
     success: Mapped[bool | None] = mapped_column(Boolean)
     completion: Mapped[bool | None] = mapped_column(Boolean)

@@ -12,7 +12,13 @@ class StatementAgent(Base):
         ForeignKeyConstraint(
             ["store_id", "seq"], ["statement.store_id", "statement.seq"], ondelete="CASCADE"
         ),
-        Index("ix_statement_agent_lookup", "store_id", "agent_key", "seq"),
+        Index(
+            "ix_statement_agent_lookup",
+            "store_id",
+            "agent_key",
+            "seq",
+            postgresql_include=["usage"],
+        ),
     )
 
     store_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -29,7 +35,13 @@ class StatementActivity(Base):
         ForeignKeyConstraint(
             ["store_id", "seq"], ["statement.store_id", "statement.seq"], ondelete="CASCADE"
         ),
-        Index("ix_statement_activity_lookup", "store_id", "activity_id", "seq"),
+        Index(
+            "ix_statement_activity_lookup",
+            "store_id",
+            "activity_id",
+            "seq",
+            postgresql_include=["usage"],
+        ),
     )
 
     store_id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -4,20 +4,30 @@ from email.utils import format_datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from lrs.api import check_params, json_body, json_response
+from lrs.api import JSON_MEDIA_TYPE, check_params, json_body, json_response
 from lrs.auth.credentials import Principal
 from lrs.auth.dependencies import require
 from lrs.auth.scopes import Action
 from lrs.db import SessionDep
 from lrs.exceptions import BadRequest
-from lrs.statements import repository, service
+from lrs.statements import query, service
 from lrs.versioning import VersionDep
+from lrs.xapi.formats import parse_accept_language
 from lrs.xapi.primitives import check_uuid
 
 router = APIRouter(prefix="/xapi", tags=["statements"])
 Writer = Annotated[Principal, Depends(require(Action.STATEMENTS_WRITE))]
 Reader = Annotated[Principal, Depends(require(Action.STATEMENTS_READ))]
+
+
+async def consistent_through_header(session: AsyncSession) -> dict[str, str]:
+    """Every Statement resource response carries X-Experience-API-Consistent-Through (§2.1.3);
+    app.py adds it to error responses too."""
+    through = await service.consistent_through(session)
+    return {"X-Experience-API-Consistent-Through": through.isoformat()}
+
 
 _STATEMENT_BODY = {
     "requestBody": {
@@ -40,7 +50,8 @@ async def post(
     """Store one statement or a batch, all or nothing; answers the ids in order (§2.1.2)."""
     check_params(request, ())
     prepared = service.prepare(await json_body(request), principal, version)
-    return json_response(await service.store(session, principal, prepared))
+    ids = await service.store(session, principal, prepared)
+    return json_response(ids, headers=await consistent_through_header(session))
 
 
 @router.put(
@@ -60,25 +71,18 @@ async def put(
     if str(body.setdefault("id", statement_id)).lower() != statement_id:
         raise BadRequest("differs from the statementId parameter", field="statement.id")
     await service.store(session, principal, service.prepare(body, principal, version))
-    return Response(status_code=204)
+    return Response(status_code=204, headers=await consistent_through_header(session))
 
 
 @router.get("/statements", operation_id="get_statements")
+@router.head("/statements", operation_id="head_statements")
 async def get(request: Request, session: SessionDep, principal: Reader) -> Response:
-    """Fetch one statement by `statementId` or `voidedStatementId` (§2.1.3)."""
-    params = check_params(request, ("statementId", "voidedStatementId"))
-    voided = "voidedStatementId" in params
-    if voided == ("statementId" in params):
-        raise BadRequest("give exactly one of statementId and voidedStatementId")
-    name = "voidedStatementId" if voided else "statementId"
-    statement_id = check_uuid(params[name], name)
-    found = await service.get_one(session, principal, statement_id, voided=voided)
-    through = await repository.consistent_through(session)
-    return Response(
-        found.payload,
-        media_type="application/json",
-        headers={
-            "X-Experience-API-Consistent-Through": through.isoformat(),
-            "Last-Modified": format_datetime(found.stored, usegmt=True),
-        },
-    )
+    """One statement by `statementId` / `voidedStatementId`, or a page of statements matching
+    the filters, newest first, with a `more` link to the next page (§2.1.3)."""
+    parsed = query.parse(check_params(request, query.PARAMETERS))
+    languages = parse_accept_language(request.headers.get("accept-language"))
+    result = await service.get(session, principal, parsed, languages)
+    headers = await consistent_through_header(session)
+    if result.last_modified is not None:
+        headers["Last-Modified"] = format_datetime(result.last_modified, usegmt=True)
+    return Response(result.body, media_type=JSON_MEDIA_TYPE, headers=headers)

@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lrs.xapi.index import IndexedStatement
+from lrs.xapi.index import DIRECT_ACTIVITY_USAGES, DIRECT_AGENT_USAGES, IndexedStatement
 from lrs.xapi.primitives import JSONObject
 
 _INSERT = text("""
@@ -249,3 +249,67 @@ async def consistent_through(session: AsyncSession) -> datetime:
         )
     ).scalar_one()
     return through
+
+
+# The keys a StatementRef statement inherits from its target (and the target's own target,
+# recursively): the same strings `_filter` looks for in `ref_keys`.
+_TARGET_KEYS = """
+ARRAY(SELECT DISTINCT k FROM (
+    SELECT 'verb|' || t.verb_id
+    UNION ALL SELECT 'registration|' || t.registration WHERE t.registration IS NOT NULL
+    UNION ALL SELECT 'agent|related|' || a.agent_key
+        FROM statement_agent a WHERE a.store_id = t.store_id AND a.seq = t.seq
+    UNION ALL SELECT 'agent|direct|' || a.agent_key
+        FROM statement_agent a WHERE a.store_id = t.store_id AND a.seq = t.seq
+        AND a.usage = ANY(CAST(:agent_usages AS text[]))
+    UNION ALL SELECT 'activity|related|' || a.activity_id
+        FROM statement_activity a WHERE a.store_id = t.store_id AND a.seq = t.seq
+    UNION ALL SELECT 'activity|direct|' || a.activity_id
+        FROM statement_activity a WHERE a.store_id = t.store_id AND a.seq = t.seq
+        AND a.usage = ANY(CAST(:activity_usages AS text[]))
+    UNION ALL SELECT unnest(t.ref_keys)
+) AS keys(k) ORDER BY k)
+"""
+
+
+async def inherit_target_keys(session: AsyncSession, store_id: int, seqs: list[int]) -> list[str]:
+    """Give StatementRef statements the filter keys of their targets; return the ids whose
+    keys changed (statements that target *them* must inherit in turn)."""
+    rows = await session.execute(
+        text(f"""
+            UPDATE statement r SET ref_keys = k.keys
+            FROM (SELECT s.seq, {_TARGET_KEYS} AS keys FROM statement s
+                  JOIN statement t ON t.store_id = s.store_id AND t.id = CAST(s.object_key AS uuid)
+                  WHERE s.store_id = :store_id AND s.seq = ANY(CAST(:seqs AS bigint[]))) k
+            WHERE r.store_id = :store_id AND r.seq = k.seq AND r.ref_keys IS DISTINCT FROM k.keys
+            RETURNING r.id
+        """),  # noqa: S608 (a constant)
+        {"store_id": store_id, "seqs": seqs, "agent_usages": list(DIRECT_AGENT_USAGES),
+         "activity_usages": list(DIRECT_ACTIVITY_USAGES)},
+    )  # fmt: skip
+    return [str(found) for found in rows.scalars()]
+
+
+async def referrers(session: AsyncSession, store_id: int, ids: list[str]) -> list[int]:
+    """The seqs of statements whose object is a StatementRef to one of `ids`."""
+    rows = await session.execute(
+        text(
+            "SELECT seq FROM statement WHERE store_id = :store_id"
+            " AND object_kind = 'StatementRef' AND object_key = ANY(CAST(:ids AS text[]))"
+        ),
+        {"store_id": store_id, "ids": ids},
+    )
+    return list(rows.scalars())
+
+
+async def definitions(
+    session: AsyncSession, store_id: int, activity_ids: list[str]
+) -> dict[str, JSONObject]:
+    rows = await session.execute(
+        text(
+            "SELECT activity_id, definition FROM activity WHERE store_id = :store_id"
+            " AND activity_id = ANY(CAST(:ids AS text[]))"
+        ),
+        {"store_id": store_id, "ids": activity_ids},
+    )
+    return {row.activity_id: row.definition for row in rows}

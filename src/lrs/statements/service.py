@@ -1,21 +1,28 @@
 """The rules of storing and fetching statements (xAPI-Communication §2.1, xAPI-Data §2.2-2.3)."""
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lrs.auth.credentials import Principal
 from lrs.exceptions import BadRequest, Conflict, NotFound
-from lrs.statements import repository
+from lrs.statements import query, repository, search
+from lrs.xapi import formats
 from lrs.xapi.activities import merge_definitions
 from lrs.xapi.index import IndexedStatement, index_statement
 from lrs.xapi.primitives import JSONObject
 from lrs.xapi.statements import check_statement
 from lrs.xapi.versions import XAPIVersion
 
+# The most statements one page holds, also what `limit=0` means.
+MAX_LIMIT = 1000
+# How far up a chain of StatementRefs filter keys are carried.
+_MAX_REF_DEPTH = 10
 # Properties the LRS sets itself; two statements that differ only in these are the same.
 _LRS_PROPERTIES = ("stored", "authority", "version")
 
@@ -59,6 +66,7 @@ async def store(
     targets = [row.voids for row in new_rows if row.voids]
     if targets:
         await repository.mark_voided(session, store_id, targets)
+    await _inherit_target_keys(session, store_id, new_rows, inserted)
     await _record_definitions(session, principal, new_rows)
     return [row.id for row, _ in prepared]
 
@@ -97,6 +105,21 @@ def _without(stmt: JSONObject, ignored: set[str]) -> JSONObject:
     return {key: value for key, value in stmt.items() if key not in ignored}
 
 
+async def _inherit_target_keys(
+    session: AsyncSession, store_id: int, rows: list[IndexedStatement], seqs: dict[str, int]
+) -> None:
+    """StatementRef statements match the filters their targets match, recursively
+    (§2.1.3 "Filter Conditions for StatementRefs"). New ones inherit now; older ones whose
+    target just arrived inherit too, and so on up each chain."""
+    pending = [seqs[row.id] for row in rows if row.object_kind == "StatementRef"]
+    pending += await repository.referrers(session, store_id, [row.id for row in rows])
+    for _ in range(_MAX_REF_DEPTH):
+        if not pending:
+            return
+        changed = await repository.inherit_target_keys(session, store_id, sorted(set(pending)))
+        pending = await repository.referrers(session, store_id, changed) if changed else []
+
+
 async def _record_definitions(
     session: AsyncSession, principal: Principal, rows: list[IndexedStatement]
 ) -> None:
@@ -127,19 +150,68 @@ async def _record_definitions(
 
 
 @dataclass(frozen=True, slots=True)
-class FoundStatement:
-    payload: str
-    stored: datetime
+class StatementResult:
+    """What a GET answers: one statement or a StatementResult body, as JSON text."""
+
+    body: str
+    last_modified: datetime | None
 
 
-async def get_one(
-    session: AsyncSession, principal: Principal, statement_id: str, *, voided: bool
-) -> FoundStatement:
-    """A statement by `statementId` (must not be voided) or `voidedStatementId` (must be)."""
-    mine_only = principal.scopes.isdisjoint({"statements/read", "all/read", "all"})
-    found = await repository.find_statement(
-        session, principal.store_id, statement_id, principal.authority_key if mine_only else None
+async def consistent_through(session: AsyncSession) -> datetime:
+    return await repository.consistent_through(session)
+
+
+async def get(
+    session: AsyncSession, principal: Principal, request: query.Request, languages: list[str]
+) -> StatementResult:
+    """Answer GET /statements (§2.1.3): one statement by id, or a page of a query."""
+    mine = _mine_only(principal)
+    store_id = principal.store_id
+    if request.statement_id is not None:
+        found = await repository.find_statement(session, store_id, request.statement_id, mine)
+        if found is None or found[1] != request.voided:
+            kind = "voided statement" if request.voided else "statement"
+            raise NotFound(f"no {kind} with id {request.statement_id}")
+        (body,) = await _render(session, store_id, [found[0]], request.format, languages)
+        return StatementResult(body, found[2])
+    # The first page fixes the snapshot every later page is cut from.
+    q = request.query
+    if q.through is None:
+        q = dataclasses.replace(q, through=await repository.consistent_through(session))
+    assert q.through is not None
+    limit = min(q.limit or MAX_LIMIT, MAX_LIMIT)
+    rows = await search.select_statements(session, store_id, q, limit + 1, mine)
+    more = ""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        cursor = query.encode_cursor(dataclasses.replace(request, query=q), q.through, rows[-1].seq)
+        more = f"/xapi/statements?more={cursor}"
+    rendered = await _render(
+        session, store_id, [r.payload for r in rows], request.format, languages
     )
-    if found is None or found[1] != voided:
-        raise NotFound(f"no {'voided ' if voided else ''}statement with id {statement_id}")
-    return FoundStatement(found[0], found[2])
+    body = '{"statements":[' + ",".join(rendered) + '],"more":' + orjson.dumps(more).decode() + "}"
+    return StatementResult(body, max((r.stored for r in rows), default=None))
+
+
+def _mine_only(principal: Principal) -> str | None:
+    """The authority to restrict reads to, for a credential with only `statements/read/mine`."""
+    if principal.scopes.isdisjoint({"statements/read", "all/read", "all"}):
+        return principal.authority_key
+    return None
+
+
+async def _render(
+    session: AsyncSession, store_id: int, payloads: list[str], fmt: str, languages: list[str]
+) -> list[str]:
+    """Stored JSON texts in the requested format; `exact` passes them through untouched."""
+    if fmt == "exact":
+        return payloads
+    statements = [orjson.loads(payload) for payload in payloads]
+    if fmt == "ids":
+        return [orjson.dumps(formats.ids_format(stmt)).decode() for stmt in statements]
+    wanted = sorted(set().union(*(formats.activity_ids(stmt) for stmt in statements)))
+    canonical = await repository.definitions(session, store_id, wanted) if wanted else {}
+    return [
+        orjson.dumps(formats.canonical_format(stmt, canonical, languages)).decode()
+        for stmt in statements
+    ]

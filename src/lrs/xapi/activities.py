@@ -73,7 +73,9 @@ def check_definition(value: JSON, path: str) -> JSONObject:
 
 def _check_interaction(definition: JSONObject, path: str) -> None:
     interaction_type = definition.get("interactionType")
-    if interaction_type is not None and interaction_type not in INTERACTION_COMPONENTS:
+    if interaction_type is not None and (
+        not isinstance(interaction_type, str) or interaction_type not in INTERACTION_COMPONENTS
+    ):
         raise fail(f"{path}.interactionType", "is not an xAPI interaction type")
     allowed = INTERACTION_COMPONENTS[interaction_type] if interaction_type else frozenset()
     for key in _COMPONENT_LISTS:

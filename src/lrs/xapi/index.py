@@ -11,9 +11,11 @@ from lrs.xapi.agents import agent_key
 from lrs.xapi.primitives import JSONObject, parse_duration_ms, parse_timestamp
 from lrs.xapi.statements import VOIDED_VERB
 
-# Where an agent or activity appears. The `agent` / `activity` filters match only
-# DIRECT_USAGES; `related_agents` / `related_activities` match every usage.
-DIRECT_USAGES = ("actor", "object")
+# Where an agent or activity appears (`usage`). The `agent` filter matches the actor or
+# object, or a member of a Group there; `activity` matches the object. Their `related_*`
+# forms match every usage, SubStatement parts (`sub_*`) included.
+DIRECT_AGENT_USAGES: tuple[str, ...] = ("actor", "object", "actor_member", "object_member")
+DIRECT_ACTIVITY_USAGES: tuple[str, ...] = ("object",)
 
 
 @dataclass(slots=True)

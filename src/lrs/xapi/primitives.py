@@ -204,6 +204,8 @@ def parse_duration_ms(value: JSON, path: str) -> int:
     match = _DURATION.match(value) if isinstance(value, str) else None
     if match is None or value.endswith("T"):
         raise fail(path, "must be an ISO 8601 duration")
+    if match["W"] is not None and value != f"P{match['W']}W":
+        raise fail(path, "a duration in weeks cannot have other units (ISO 8601 §4.4.3.2)")
     total = 0.0
     for unit, amount in match.groupdict().items():
         if amount is not None:

@@ -8,7 +8,7 @@ Activity becomes an array.
 import re
 
 from lrs.xapi.activities import check_activity
-from lrs.xapi.agents import check_actor, check_agent, check_group
+from lrs.xapi.agents import IFI_PROPERTIES, check_actor, check_agent, check_group
 from lrs.xapi.primitives import (
     JSON,
     JSONObject,
@@ -158,8 +158,13 @@ def check_statement_ref(value: JSON, path: str) -> JSONObject:
 
 
 def _check_authority(value: JSON, path: str) -> None:
+    """An Agent, or the anonymous two-Agent Group of an OAuth consumer and user (§2.4.9)."""
     authority = check_actor(value, path)
-    if authority.get("objectType") == "Group" and len(authority.get("member", ())) != 2:
+    if authority.get("objectType") != "Group":
+        return
+    if any(key in authority for key in IFI_PROPERTIES):
+        raise fail(path, "an authority Group must be anonymous")
+    if len(authority.get("member", ())) != 2:
         raise fail(f"{path}.member", "an authority Group must have exactly two members")
 
 

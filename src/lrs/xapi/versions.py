@@ -6,7 +6,6 @@ import re
 from lrs.exceptions import BadRequest
 
 VERSION_HEADER = "X-Experience-API-Version"
-SUPPORTED_VERSIONS = ("1.0.0", "1.0.1", "1.0.2", "1.0.3", "2.0.0")
 _HEADER_VALUE = re.compile(r"^(1\.0|2\.0)(\.\d+)?$")
 
 
@@ -15,6 +14,11 @@ class XAPIVersion(enum.Enum):
 
     V1 = "1.0.3"
     V2 = "2.0.0"
+
+    @property
+    def patches(self) -> tuple[str, ...]:
+        """Every version of this line the LRS accepts, as About lists them."""
+        return ("1.0.0", "1.0.1", "1.0.2", "1.0.3") if self is XAPIVersion.V1 else ("2.0.0",)
 
     @property
     def statement_version(self) -> str:
