@@ -6,14 +6,24 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from starlette.middleware.cors import CORSMiddleware
 
 from lrs.about import endpoints as about_endpoints
+from lrs.activities import endpoints as activity_endpoints
+from lrs.agents import endpoints as agent_endpoints
+from lrs.alternate_syntax import AlternateSyntaxMiddleware
 from lrs.api import json_response
 from lrs.config import Settings
 from lrs.db import create_engine, sessionmaker
+from lrs.documents import endpoints as document_endpoints
 from lrs.exceptions import BadRequest, LRSError, Unauthorized
+from lrs.limits import BodyLimitMiddleware
 from lrs.statements import endpoints as statement_endpoints
 from lrs.versioning import XAPIVersionMiddleware
+
+# Response headers a browser-based activity may read (xAPI-Communication §1.3, CORS).
+_EXPOSED_HEADERS = ["ETag", "Last-Modified", "Content-Type", "X-Experience-API-Version",
+                    "X-Experience-API-Consistent-Through"]  # fmt: skip
 
 
 async def _lrs_error(request: Request, error: Exception) -> Response:
@@ -55,10 +65,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker(engine)
+    # Outermost last: CORS answers preflights before anything else looks at a request.
     app.add_middleware(XAPIVersionMiddleware, enabled=settings.enabled_versions)
+    app.add_middleware(AlternateSyntaxMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=_EXPOSED_HEADERS,
+    )
     app.add_exception_handler(LRSError, _lrs_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for router in (statement_endpoints.router, about_endpoints.router):
+    for router in (
+        statement_endpoints.router,
+        document_endpoints.router,
+        activity_endpoints.router,
+        agent_endpoints.router,
+        about_endpoints.router,
+    ):
         app.include_router(router)
     return app
 

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     # The xAPI version lines served, comma-separated: "1.0.3", "2.0.0" or both.
     xapi_versions: str = "1.0.3,2.0.0"
     max_batch_statements: int = 10_000
+    # Larger request bodies are refused with 413 (attachments make statements requests big).
+    max_request_bytes: int = 64 * 1024 * 1024
     db_pool_size: int = 10
 
     @property

@@ -10,7 +10,7 @@ import orjson
 from fastapi import Depends, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lrs.exceptions import BadRequest
+from lrs.exceptions import BadRequest, LRSError
 from lrs.xapi.versions import VERSION_HEADER, XAPIVersion, parse_version_header
 
 XAPI_PREFIX = "/xapi"
@@ -40,7 +40,7 @@ class XAPIVersionMiddleware:
                 if version not in self.enabled:
                     raise BadRequest(f"{version.value} is not enabled here", field=VERSION_HEADER)
             except BadRequest as error:
-                await _reject(error, send, newest)
+                await send_error(send, error, newest)
                 return
         scope.setdefault("state", {})["xapi_version"] = version
 
@@ -53,7 +53,8 @@ class XAPIVersionMiddleware:
         await self.app(scope, receive, send_with_version)
 
 
-async def _reject(error: BadRequest, send: Send, version: XAPIVersion) -> None:
+async def send_error(send: Send, error: LRSError, version: XAPIVersion) -> None:
+    """An error answered by a middleware, before the app and its handlers are reached."""
     body = orjson.dumps(error.to_dict())
     await send(
         {

@@ -118,6 +118,16 @@ class TestConflicts:
         missing = await client.get("/statements", params={"statementId": fresh["id"]})
         assert missing.status_code == 404
 
+    async def test_durations_differing_below_a_hundredth_are_the_same(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        sent = with_id(statement(result={"duration": "PT1.234S"}))
+        await client.post("/statements", json=sent)
+        finer = {**sent, "result": {"duration": "PT1.2349S"}}
+        coarser = {**sent, "result": {"duration": "PT1.3S"}}
+        assert (await client.post("/statements", json=finer)).status_code == 200
+        assert (await client.post("/statements", json=coarser)).status_code == 409
+
     async def test_ids_differing_in_case_are_the_same_statement(
         self, client: httpx.AsyncClient
     ) -> None:

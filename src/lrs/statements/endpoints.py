@@ -1,19 +1,20 @@
 """HTTP endpoints of the Statement resource (xAPI-Communication §2.1)."""
 
 from email.utils import format_datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lrs.api import JSON_MEDIA_TYPE, check_params, json_body, json_response
+from lrs.api import check_params, json_response
 from lrs.auth.credentials import Principal
 from lrs.auth.dependencies import require
 from lrs.auth.scopes import Action
 from lrs.db import SessionDep
 from lrs.exceptions import BadRequest
-from lrs.statements import query, service
+from lrs.statements import attachments, query, service
 from lrs.versioning import VersionDep
+from lrs.xapi import multipart
 from lrs.xapi.formats import parse_accept_language
 from lrs.xapi.primitives import check_uuid
 
@@ -49,8 +50,8 @@ async def post(
 ) -> Response:
     """Store one statement or a batch, all or nothing; answers the ids in order (§2.1.2)."""
     check_params(request, ())
-    prepared = service.prepare(await json_body(request), principal, version)
-    ids = await service.store(session, principal, prepared)
+    body, parts = await _read(request)
+    ids = await service.store(session, principal, service.prepare(body, principal, version, parts))
     return json_response(ids, headers=await consistent_through_header(session))
 
 
@@ -65,12 +66,12 @@ async def put(
     if "statementId" not in params:
         raise BadRequest("is required", field="statementId")
     statement_id = check_uuid(params["statementId"], "statementId")
-    body = await json_body(request)
+    body, parts = await _read(request)
     if not isinstance(body, dict):
         raise BadRequest("must be a single statement object", field="statement")
     if str(body.setdefault("id", statement_id)).lower() != statement_id:
         raise BadRequest("differs from the statementId parameter", field="statement.id")
-    await service.store(session, principal, service.prepare(body, principal, version))
+    await service.store(session, principal, service.prepare(body, principal, version, parts))
     return Response(status_code=204, headers=await consistent_through_header(session))
 
 
@@ -85,4 +86,10 @@ async def get(request: Request, session: SessionDep, principal: Reader) -> Respo
     headers = await consistent_through_header(session)
     if result.last_modified is not None:
         headers["Last-Modified"] = format_datetime(result.last_modified, usegmt=True)
-    return Response(result.body, media_type=JSON_MEDIA_TYPE, headers=headers)
+    return Response(result.body, media_type=result.media_type, headers=headers)
+
+
+async def _read(request: Request) -> tuple[Any, dict[str, multipart.Part]]:
+    """The statement JSON of a POST or PUT and its attachment parts."""
+    content_type = request.headers.get("content-type", "")
+    return attachments.read_request(content_type, await request.body())

@@ -313,3 +313,33 @@ async def definitions(
         {"store_id": store_id, "ids": activity_ids},
     )
     return {row.activity_id: row.definition for row in rows}
+
+
+async def insert_attachments(
+    session: AsyncSession, store_id: int, parts: list[tuple[str, str, bytes]]
+) -> None:
+    """Store (sha2, content type, content) once per hash."""
+    ordered = sorted(parts)
+    await session.execute(
+        text(
+            "INSERT INTO attachment (store_id, sha2, content_type, content)"
+            " SELECT :store_id, * FROM unnest(CAST(:hashes AS text[]), CAST(:types AS text[]),"
+            " CAST(:contents AS bytea[])) ON CONFLICT DO NOTHING"
+        ),
+        {"store_id": store_id, "hashes": [p[0] for p in ordered],
+         "types": [p[1] for p in ordered], "contents": [p[2] for p in ordered]},
+    )  # fmt: skip
+
+
+async def attachments_by_hash(
+    session: AsyncSession, store_id: int, hashes: list[str]
+) -> list[tuple[str, str, bytes]]:
+    rows = await session.execute(
+        text(
+            "SELECT sha2, content_type, content FROM attachment WHERE store_id = :store_id"
+            " AND sha2 = ANY(CAST(:hashes AS text[]))"
+        ),
+        {"store_id": store_id, "hashes": hashes},
+    )
+    found = {row.sha2: (row.sha2, row.content_type, row.content) for row in rows}
+    return [found[sha2] for sha2 in hashes if sha2 in found]

@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lrs.auth.credentials import Principal
 from lrs.exceptions import BadRequest, Conflict, NotFound
-from lrs.statements import query, repository, search
-from lrs.xapi import formats
+from lrs.statements import attachments, query, repository, search
+from lrs.xapi import formats, multipart
 from lrs.xapi.activities import merge_definitions
+from lrs.xapi.comparison import LRS_PROPERTIES, same_statement
 from lrs.xapi.index import IndexedStatement, index_statement
 from lrs.xapi.primitives import JSONObject
 from lrs.xapi.statements import check_statement
@@ -23,13 +24,19 @@ from lrs.xapi.versions import XAPIVersion
 MAX_LIMIT = 1000
 # How far up a chain of StatementRefs filter keys are carried.
 _MAX_REF_DEPTH = 10
-# Properties the LRS sets itself; two statements that differ only in these are the same.
-_LRS_PROPERTIES = ("stored", "authority", "version")
+
+
+@dataclass(slots=True)
+class Batch:
+    """The statements of one write request, validated and completed, with their attachments."""
+
+    statements: list[tuple[IndexedStatement, JSONObject]]
+    parts: dict[str, multipart.Part]
 
 
 def prepare(
-    body: Any, principal: Principal, version: XAPIVersion
-) -> list[tuple[IndexedStatement, JSONObject]]:
+    body: Any, principal: Principal, version: XAPIVersion, parts: dict[str, multipart.Part]
+) -> Batch:
     """Validate every statement of a request and complete it, before anything is written."""
     batch = body if isinstance(body, list) else [body]
     if not batch:
@@ -46,14 +53,13 @@ def prepare(
             raise BadRequest(f"id {stmt['id']} appears twice in the batch", field=f"{path}.id")
         seen.add(indexed.id)
         prepared.append((indexed, stmt))
-    return prepared
+    attachments.match_parts([stmt for _, stmt in prepared], parts)
+    return Batch(prepared, parts)
 
 
-async def store(
-    session: AsyncSession, principal: Principal, prepared: list[tuple[IndexedStatement, JSONObject]]
-) -> list[str]:
+async def store(session: AsyncSession, principal: Principal, batch: Batch) -> list[str]:
     """Store a validated batch atomically; return the statement ids in request order."""
-    store_id = principal.store_id
+    store_id, prepared = principal.store_id, batch.statements
     await _reject_voiding_of_voiding(session, store_id, prepared)
     inserted = await repository.insert_statements(
         session, store_id, principal.authority_key, prepared
@@ -68,6 +74,9 @@ async def store(
         await repository.mark_voided(session, store_id, targets)
     await _inherit_target_keys(session, store_id, new_rows, inserted)
     await _record_definitions(session, principal, new_rows)
+    if batch.parts:
+        contents = [(sha2, part.content_type, part.content) for sha2, part in batch.parts.items()]
+        await repository.insert_attachments(session, store_id, contents)
     return [row.id for row, _ in prepared]
 
 
@@ -97,12 +106,8 @@ async def _check_duplicates(
 
 def _same_statement(new: JSONObject, old: JSONObject) -> bool:
     # A timestamp the LRS filled in for the stored one says nothing about the new one.
-    ignored = {*_LRS_PROPERTIES, *(() if "timestamp" in new else ("timestamp",))}
-    return _without(new, ignored) == _without(old, ignored)
-
-
-def _without(stmt: JSONObject, ignored: set[str]) -> JSONObject:
-    return {key: value for key, value in stmt.items() if key not in ignored}
+    ignored = LRS_PROPERTIES if "timestamp" in new else LRS_PROPERTIES | {"timestamp"}
+    return same_statement(new, old, ignored)
 
 
 async def _inherit_target_keys(
@@ -151,9 +156,11 @@ async def _record_definitions(
 
 @dataclass(frozen=True, slots=True)
 class StatementResult:
-    """What a GET answers: one statement or a StatementResult body, as JSON text."""
+    """What a GET answers: one statement or a StatementResult, as JSON or, with
+    `attachments=true`, as multipart/mixed with the attachment contents."""
 
-    body: str
+    body: bytes
+    media_type: str
     last_modified: datetime | None
 
 
@@ -173,7 +180,7 @@ async def get(
             kind = "voided statement" if request.voided else "statement"
             raise NotFound(f"no {kind} with id {request.statement_id}")
         (body,) = await _render(session, store_id, [found[0]], request.format, languages)
-        return StatementResult(body, found[2])
+        return await _result(session, store_id, request, body, [found[0]], found[2])
     # The first page fixes the snapshot every later page is cut from.
     q = request.query
     if q.through is None:
@@ -190,7 +197,25 @@ async def get(
         session, store_id, [r.payload for r in rows], request.format, languages
     )
     body = '{"statements":[' + ",".join(rendered) + '],"more":' + orjson.dumps(more).decode() + "}"
-    return StatementResult(body, max((r.stored for r in rows), default=None))
+    payloads = [r.payload for r in rows]
+    newest = max((r.stored for r in rows), default=None)
+    return await _result(session, store_id, request, body, payloads, newest)
+
+
+async def _result(
+    session: AsyncSession,
+    store_id: int,
+    request: query.Request,
+    body: str,
+    payloads: list[str],
+    last_modified: datetime | None,
+) -> StatementResult:
+    if not request.attachments:
+        return StatementResult(body.encode(), "application/json", last_modified)
+    hashes = attachments.referenced_hashes([orjson.loads(payload) for payload in payloads])
+    contents = await repository.attachments_by_hash(session, store_id, hashes) if hashes else []
+    content, media_type = multipart.build(body.encode(), contents)
+    return StatementResult(content, media_type, last_modified)
 
 
 def _mine_only(principal: Principal) -> str | None:

@@ -1,0 +1,1 @@
+"""The Activities resource (xAPI-Communication §2.5)."""
