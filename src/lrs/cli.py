@@ -3,6 +3,8 @@
 import asyncio
 import json
 import os
+import signal
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
@@ -70,6 +72,9 @@ def serve(
         typer.echo(f"Created store '{DEFAULT_STORE}' with a demo credential (scope: all):")
         typer.echo(f"  key:    {created[0]}\n  secret: {created[1]}")
     os.environ["LRS_DATABASE_URL"] = url  # the workers connect to the same server
+    # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through SystemExit
+    # instead lets the embedded server's exit hook stop PostgreSQL too.
+    signal.signal(signal.SIGTERM, lambda signum, _: sys.exit(128 + signum))
     bind_host, bind_port = host or settings.host, port or settings.port
     typer.echo(f"xAPI endpoint: http://{bind_host}:{bind_port}/xapi")
     uvicorn.run(
