@@ -24,16 +24,6 @@ def check_params(request: Request, allowed: Iterable[str]) -> dict[str, str]:
     return params
 
 
-async def json_body(request: Request) -> Any:
-    body = await request.body()
-    if not body:
-        raise BadRequest("the request body is empty")
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as error:
-        raise BadRequest(f"the request body is not valid JSON: {error}") from None
-
-
 def json_response(
     content: Any, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response:

@@ -82,7 +82,8 @@ async def create_credential(
     session: AsyncSession, store_id: int, scopes: list[str], label: str, home_page: str
 ) -> tuple[str, str]:
     """Create a credential; return its key and secret (the secret is never shown again)."""
-    key, secret = secrets.token_urlsafe(15), secrets.token_urlsafe(32)
+    # Hex: no leading "-" to be mistaken for an option when pasted into a command line.
+    key, secret = secrets.token_hex(10), secrets.token_hex(32)
     authority = {
         "objectType": "Agent",
         "name": label or key,
