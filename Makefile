@@ -46,7 +46,10 @@ check-migrations: $(STAMP) ## Fail when the models and the migrations differ
 openapi: $(STAMP) ## Export openapi/openapi.json from the app
 	$(BIN)/lrs openapi > openapi/openapi.json
 
+bench: $(STAMP) ## Benchmark a fresh LRS over HTTP (SCALE=20000 by default; see bench/README.md)
+	$(BIN)/python -m bench --scale $(or $(SCALE),20000)
+
 lock: ## Re-resolve requirements*.lock from pyproject.toml
 	bash .ci/lock
 
-.PHONY: help install run test test-pg15 lint fmt typecheck migrate check-migrations openapi lock
+.PHONY: help install run test test-pg15 lint fmt typecheck migrate check-migrations openapi bench lock

@@ -24,7 +24,10 @@ def upgrade() -> None:
         sa.Column("content_type", sa.Text(), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["store_id"], ["store.id"], name=op.f("fk_attachment_store_id_store"), ondelete="CASCADE"
+            ["store_id"],
+            ["store.id"],
+            name=op.f("fk_attachment_store_id_store"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("store_id", "sha2", name=op.f("pk_attachment")),
     )

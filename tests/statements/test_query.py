@@ -315,6 +315,31 @@ class TestPaging:
         assert [s["id"] for s in page["statements"] + rest["statements"]] == stored[:4]
         assert rest["more"] == ""
 
+    async def test_more_pages_a_time_window_in_stored_order(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        (before,) = await save(client, statement())
+        since = (await query(client))["statements"][0]["stored"]
+        stored = [(await save(client, statement()))[0] for _ in range(5)]
+        seen: list[str] = []
+        page = await query(client, since=since, limit=2, ascending="true")
+        while page["statements"]:
+            seen += [s["id"] for s in page["statements"]]
+            if not page["more"]:
+                break
+            page = (await client.get(page["more"].removeprefix("/xapi"))).json()
+        assert seen == stored
+        assert before not in seen
+
+    async def test_a_statement_meeting_a_filter_twice_is_returned_once(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        course = activity("twice")
+        both = statement(object=course, context={"contextActivities": {"parent": [course]}})
+        stored = await save(client, both, both, both)
+        found = await ids_of(client, activity=course["id"], related_activities="true", limit=2)
+        assert found == [stored[2], stored[1]]
+
     async def test_more_cannot_be_combined(self, client: httpx.AsyncClient) -> None:
         await save(client, statement(), statement())
         page = await query(client, limit=1)

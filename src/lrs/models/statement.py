@@ -30,7 +30,7 @@ class Statement(Base):
         UniqueConstraint("store_id", "id"),
         Index("ix_statement_store_id_verb_id_seq", "store_id", "verb_id", "seq"),
         Index("ix_statement_store_id_registration_seq", "store_id", "registration", "seq"),
-        Index("ix_statement_store_id_stored", "store_id", "stored"),
+        Index("ix_statement_store_id_stored_seq", "store_id", "stored", "seq"),
         # Statements whose object is a StatementRef: paged on their own by the query that lets
         # them match through their target, and found by target when the target arrives late.
         Index(

@@ -41,6 +41,7 @@ class StatementQuery:
     # Set by paging: the snapshot bound of the first page and the last seq served.
     through: datetime | None = None
     after: int | None = None
+    after_stored: datetime | None = None
 
     @property
     def has_filters(self) -> bool:
@@ -113,8 +114,10 @@ def _bool(params: dict[str, str], name: str) -> bool:
     return value == "true"
 
 
-def encode_cursor(request: Request, through: datetime, after: int) -> str:
-    query = dataclasses.replace(request.query, through=through, after=after)
+def encode_cursor(request: Request, through: datetime, after: int, after_stored: datetime) -> str:
+    query = dataclasses.replace(
+        request.query, through=through, after=after, after_stored=after_stored
+    )
     state = {"q": dataclasses.asdict(query), "f": request.format, "a": request.attachments}
     return base64.urlsafe_b64encode(orjson.dumps(state)).decode().rstrip("=")
 
@@ -125,7 +128,7 @@ def decode_cursor(token: str) -> Request:
             base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         )
         fields = state["q"]
-        for name in ("since", "until", "through"):
+        for name in ("since", "until", "through", "after_stored"):
             if fields[name] is not None:
                 fields[name] = datetime.fromisoformat(fields[name])
         return Request(StatementQuery(**fields), format=state["f"], attachments=state["a"])

@@ -187,11 +187,13 @@ async def get(
         q = dataclasses.replace(q, through=await repository.consistent_through(session))
     assert q.through is not None
     limit = min(q.limit or MAX_LIMIT, MAX_LIMIT)
-    rows = await search.select_statements(session, store_id, q, limit + 1, mine)
+    rows, has_more = await search.select_statements(session, store_id, q, limit, mine)
     more = ""
-    if len(rows) > limit:
-        rows = rows[:limit]
-        cursor = query.encode_cursor(dataclasses.replace(request, query=q), q.through, rows[-1].seq)
+    if has_more and rows:
+        last = rows[-1]
+        cursor = query.encode_cursor(
+            dataclasses.replace(request, query=q), q.through, last.seq, last.stored
+        )
         more = f"/xapi/statements?more={cursor}"
     rendered = await _render(
         session, store_id, [r.payload for r in rows], request.format, languages
