@@ -155,19 +155,6 @@ async def mark_voided(session: AsyncSession, store_id: int, targets: list[str]) 
     )
 
 
-async def definitions_for_update(
-    session: AsyncSession, store_id: int, activity_ids: list[str]
-) -> dict[str, JSONObject]:
-    rows = await session.execute(
-        text(
-            "SELECT activity_id, definition FROM activity WHERE store_id = :store_id"
-            " AND activity_id = ANY(CAST(:ids AS text[])) ORDER BY activity_id FOR UPDATE"
-        ),
-        {"store_id": store_id, "ids": activity_ids},
-    )
-    return {row.activity_id: row.definition for row in rows}
-
-
 async def upsert_definitions(
     session: AsyncSession, store_id: int, definitions: dict[str, JSONObject]
 ) -> None:
@@ -303,15 +290,16 @@ async def referrers(session: AsyncSession, store_id: int, ids: list[str]) -> lis
 
 
 async def definitions(
-    session: AsyncSession, store_id: int, activity_ids: list[str]
+    session: AsyncSession, store_id: int, activity_ids: list[str], *, for_update: bool = False
 ) -> dict[str, JSONObject]:
-    rows = await session.execute(
-        text(
-            "SELECT activity_id, definition FROM activity WHERE store_id = :store_id"
-            " AND activity_id = ANY(CAST(:ids AS text[]))"
-        ),
-        {"store_id": store_id, "ids": activity_ids},
+    """Canonical definitions; `for_update` locks them in id order (no deadlocks) to merge."""
+    sql = (
+        "SELECT activity_id, definition FROM activity WHERE store_id = :store_id"
+        " AND activity_id = ANY(CAST(:ids AS text[]))"
     )
+    if for_update:
+        sql += " ORDER BY activity_id FOR UPDATE"
+    rows = await session.execute(text(sql), {"store_id": store_id, "ids": activity_ids})
     return {row.activity_id: row.definition for row in rows}
 
 

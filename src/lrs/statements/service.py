@@ -144,7 +144,7 @@ async def _record_definitions(
             incoming[activity_id] = merge_definitions(incoming.get(activity_id, {}), definition)
     if not incoming:
         return
-    current = await repository.definitions_for_update(session, store_id, sorted(incoming))
+    current = await repository.definitions(session, store_id, sorted(incoming), for_update=True)
     changed = {}
     for activity_id, definition in incoming.items():
         merged = merge_definitions(current.get(activity_id, {}), definition)
