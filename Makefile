@@ -49,7 +49,11 @@ openapi: $(STAMP) ## Export openapi/openapi.json from the app
 bench: $(STAMP) ## Benchmark a fresh LRS over HTTP (SCALE=20000 by default; see bench/README.md)
 	$(BIN)/python -m bench --scale $(or $(SCALE),20000)
 
+fuzz: $(STAMP) ## Fuzz the whole HTTP API with schemathesis on loopback (FUZZ_EXAMPLES, FUZZ_SECONDS bound it)
+	LRS_FUZZ_ALL=1 LRS_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),100) LRS_FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600) \
+		$(BIN)/pytest tests/test_fuzz.py
+
 lock: ## Re-resolve requirements*.lock from pyproject.toml
 	bash .ci/lock
 
-.PHONY: help install run test test-pg15 lint fmt typecheck migrate check-migrations openapi bench lock
+.PHONY: help install run test test-pg15 lint fmt typecheck migrate check-migrations openapi bench fuzz lock

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import reads, server, writes
+from bench import analytics, reads, server, writes
 from bench.ceiling import copy_ceiling, database_facts
 from bench.generator import StatementGenerator
 from bench.measure import Tally
@@ -41,6 +41,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--single-seconds", type=float, default=20.0, help="single-statement POST time limit")
     add("--query-repeats", type=int, default=50, help="requests per query shape")
     add("--pages", type=int, default=100, help="`more` pages to follow (1000 statements each)")
+    add("--analytics-repeats", type=int, default=5, help="requests per analytics endpoint")
     add("--copy-timeout", type=float, default=1800.0, help="seconds the COPY ceiling may take")
     return parser.parse_args(argv)
 
@@ -58,6 +59,7 @@ async def measure(service: server.Service, args: argparse.Namespace) -> dict[str
         )
     figures["queries"] = await _queries(service, args)
     figures["paging"] = await reads.paging(service, 1000, args.pages, 120.0)
+    figures["analytics"] = await analytics.endpoints(service, args.analytics_repeats)
     figures["single_post"] = await writes.single_post(
         service, args.seed, args.single_requests, SINGLE_CLIENTS, args.single_seconds
     )

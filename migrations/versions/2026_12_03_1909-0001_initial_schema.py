@@ -160,15 +160,6 @@ def upgrade() -> None:
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("activity_id", sa.Text(), nullable=False),
         sa.Column("usage", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["store_id", "seq"],
-            ["statement.store_id", "statement.seq"],
-            name=op.f("fk_statement_activity_store_id_statement"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint(
-            "store_id", "seq", "activity_id", "usage", name=op.f("pk_statement_activity")
-        ),
     )
     op.create_index(
         "ix_statement_activity_lookup",
@@ -177,21 +168,19 @@ def upgrade() -> None:
         unique=False,
         postgresql_include=["usage"],
     )
+    op.create_index(
+        "ix_statement_activity_seq",
+        "statement_activity",
+        ["seq"],
+        unique=False,
+        postgresql_using="brin",
+    )
     op.create_table(
         "statement_agent",
         sa.Column("store_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("agent_key", sa.Text(), nullable=False),
         sa.Column("usage", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["store_id", "seq"],
-            ["statement.store_id", "statement.seq"],
-            name=op.f("fk_statement_agent_store_id_statement"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint(
-            "store_id", "seq", "agent_key", "usage", name=op.f("pk_statement_agent")
-        ),
     )
     op.create_index(
         "ix_statement_agent_lookup",
@@ -200,17 +189,24 @@ def upgrade() -> None:
         unique=False,
         postgresql_include=["usage"],
     )
+    op.create_index(
+        "ix_statement_agent_seq", "statement_agent", ["seq"], unique=False, postgresql_using="brin"
+    )
 
 
 def downgrade() -> None:
     op.drop_index(
         "ix_statement_agent_lookup", table_name="statement_agent", postgresql_include=["usage"]
     )
+    op.drop_index("ix_statement_agent_seq", table_name="statement_agent", postgresql_using="brin")
     op.drop_table("statement_agent")
     op.drop_index(
         "ix_statement_activity_lookup",
         table_name="statement_activity",
         postgresql_include=["usage"],
+    )
+    op.drop_index(
+        "ix_statement_activity_seq", table_name="statement_activity", postgresql_using="brin"
     )
     op.drop_table("statement_activity")
     op.drop_index(

@@ -17,6 +17,7 @@ from lrs.app import openapi_spec
 from lrs.auth import credentials
 from lrs.auth.scopes import SCOPES
 from lrs.config import Settings
+from lrs.operations import commands as operations
 
 app = typer.Typer(help=__doc__, no_args_is_help=True)
 db_app = typer.Typer(help="Apply or roll back database migrations.", no_args_is_help=True)
@@ -25,6 +26,7 @@ credentials_app = typer.Typer(help="HTTP Basic credentials and their scopes.", n
 app.add_typer(db_app, name="db")
 app.add_typer(stores_app, name="stores")
 app.add_typer(credentials_app, name="credentials")
+operations.register(app)  # import, export, purge, agents erase
 
 DEFAULT_STORE = "default"
 T = TypeVar("T")
@@ -84,6 +86,7 @@ def serve(
         port=bind_port,
         workers=workers,
         log_level="warning",
+        log_config=None,  # uvicorn's own lines go through the app's structured logging
     )
 
 

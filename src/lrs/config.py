@@ -1,6 +1,7 @@
 """Settings, read from the environment (prefix `LRS_`) when the app or CLI starts."""
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field
@@ -28,7 +29,17 @@ class Settings(BaseSettings):
     max_batch_statements: int = 10_000
     # Larger request bodies are refused with 413 (attachments make statements requests big).
     max_request_bytes: int = 64 * 1024 * 1024
+    # The most statements one page of GET /statements holds (also what `limit=0` means).
+    max_query_limit: int = Field(default=1000, ge=1)
+    # Larger State / Activity Profile / Agent Profile documents are refused with 413.
+    max_document_bytes: int = 1024 * 1024
     db_pool_size: int = 10
+    # Seconds: give up connecting to PostgreSQL (503) / waiting for a pooled connection.
+    db_connect_timeout: float = 5.0
+    db_pool_timeout: float = 10.0
+    # Structured logs on stderr: "json" (one object a line) or "console" (for people).
+    log_format: Literal["json", "console"] = "json"
+    log_level: str = "INFO"
 
     @property
     def enabled_versions(self) -> tuple[XAPIVersion, ...]:

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
+import sqlalchemy.exc
 from alembic import command
 from alembic.config import Config
 from fastapi import Depends, Request
@@ -19,10 +20,42 @@ from sqlalchemy.ext.asyncio import (
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 
-def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+# SQLSTATEs that mean "the server is not there for now" (class 08, shutdown, startup, full).
+_UNAVAILABLE_STATES = frozenset({"08000", "08001", "08003", "08004", "08006", "57P01", "57P02",
+                                 "57P03", "53300"})  # fmt: skip
+
+
+def create_engine(
+    url: str, pool_size: int = 10, connect_timeout: float = 5.0, pool_timeout: float = 10.0
+) -> AsyncEngine:
+    """An engine that notices a restarted server (pre-ping), gives up connecting after
+    `connect_timeout` seconds and never puts statement parameters (data) in error messages."""
     return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_timeout=pool_timeout,
+        connect_args={"timeout": connect_timeout},
+        hide_parameters=True,
     )
+
+
+def is_bad_input(error: BaseException) -> bool:
+    """Whether PostgreSQL refused a value the client sent (SQLSTATE class 22, data exception:
+    a NUL character in text, a number or date out of range, ...)."""
+    state = getattr(getattr(error, "orig", None), "sqlstate", None)
+    return isinstance(error, sqlalchemy.exc.DBAPIError) and str(state).startswith("22")
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether `error` means the database cannot be reached (as opposed to a bug or bad SQL)."""
+    if isinstance(error, OSError | sqlalchemy.exc.TimeoutError):
+        return True
+    if isinstance(error, sqlalchemy.exc.DBAPIError):
+        state = getattr(error.orig, "sqlstate", None)
+        return error.connection_invalidated or state in _UNAVAILABLE_STATES
+    return False
 
 
 def alembic_config(url: str) -> Config:

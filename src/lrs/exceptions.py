@@ -8,7 +8,8 @@
     ├── Conflict (409)            same id, other statement; missing precondition (1.0.3)
     ├── PreconditionFailed (412)  If-Match / If-None-Match did not hold
     ├── PayloadTooLarge (413)
-    └── PreconditionRequired (428)
+    ├── PreconditionRequired (428)
+    └── ServiceUnavailable (503)  the database cannot be reached; retry later
 
 Services raise these; one handler in `app.py` turns them into JSON responses.
 This module is pure Python so that `xapi/` can raise them too.
@@ -61,3 +62,7 @@ class PayloadTooLarge(LRSError):
 
 class PreconditionRequired(LRSError):
     status_code = 428
+
+
+class ServiceUnavailable(LRSError):
+    status_code = 503

@@ -1,5 +1,7 @@
-"""The request body size limit: 413 before the body is read when Content-Length says so,
-and while it is read when it does not."""
+"""Size limits: the request body (413 before the body is read when Content-Length says so,
+and while it is read when it does not) and the number of statements in one batch."""
+
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -38,3 +40,12 @@ class BodyLimitMiddleware:
             return message
 
         return counted
+
+
+def check_batch_size(body: Any, max_statements: int) -> None:
+    """A POST of more statements than the LRS takes in one batch is refused whole (413)."""
+    if isinstance(body, list) and len(body) > max_statements:
+        raise PayloadTooLarge(
+            f"the batch holds {len(body)} statements, more than {max_statements}",
+            field="statements",
+        )

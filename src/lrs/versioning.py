@@ -70,7 +70,8 @@ async def send_error(send: Send, error: LRSError, version: XAPIVersion) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def _request_version(request: Request) -> XAPIVersion:
+async def _request_version(request: Request) -> XAPIVersion:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a hop per request.
     version: XAPIVersion = request.state.xapi_version
     return version
 

@@ -11,6 +11,7 @@ SCOPES = (
     "profile",
     "all/read",
     "all",
+    "analytics/read",
 )
 
 
@@ -23,6 +24,7 @@ class Action(enum.Enum):
     PROFILE_WRITE = "write profiles"
     DEFINE = "define activities and agents"
     RESOURCES_READ = "read activities and agents"
+    ANALYTICS_READ = "read analytics"
 
 
 # The scopes that grant each action. `statements/read/mine` grants reading statements
@@ -40,6 +42,8 @@ GRANTED_BY: dict[Action, frozenset[str]] = {
     Action.RESOURCES_READ: frozenset(
         {"statements/read", "all/read", "all", "define", "profile", "state"}
     ),
+    # Not an xAPI scope: aggregates across learners, for analysts and BI tools (analytics/).
+    Action.ANALYTICS_READ: frozenset({"analytics/read", "all/read", "all"}),
 }
 
 

@@ -15,7 +15,7 @@ from lrs.auth.dependencies import require
 from lrs.auth.scopes import Action
 from lrs.db import SessionDep
 from lrs.documents import Document, Kind, Owner, Ref, service
-from lrs.exceptions import BadRequest
+from lrs.exceptions import BadRequest, PayloadTooLarge
 from lrs.versioning import VersionDep
 from lrs.xapi.agents import agent_key
 from lrs.xapi.primitives import check_iri, check_uuid, parse_timestamp
@@ -94,7 +94,11 @@ def _since(params: dict[str, str]) -> datetime | None:
 
 async def _incoming(request: Request) -> service.Incoming:
     content_type = request.headers.get("content-type") or service.DEFAULT_TYPE
-    return service.Incoming(await request.body(), content_type)
+    content = await request.body()
+    limit = request.app.state.settings.max_document_bytes
+    if len(content) > limit:
+        raise PayloadTooLarge(f"the document is larger than {limit} bytes", field="content")
+    return service.Incoming(content, content_type)
 
 
 def _conditions(request: Request) -> service.Conditions:

@@ -12,6 +12,7 @@ from lrs.auth.dependencies import require
 from lrs.auth.scopes import Action
 from lrs.db import SessionDep
 from lrs.exceptions import BadRequest
+from lrs.limits import check_batch_size
 from lrs.statements import attachments, query, service
 from lrs.versioning import VersionDep
 from lrs.xapi import multipart
@@ -51,6 +52,7 @@ async def post(
     """Store one statement or a batch, all or nothing; answers the ids in order (§2.1.2)."""
     check_params(request, ())
     body, parts = await _read(request)
+    check_batch_size(body, request.app.state.settings.max_batch_statements)
     ids = await service.store(session, principal, service.prepare(body, principal, version, parts))
     return json_response(ids, headers=await consistent_through_header(session))
 
@@ -82,7 +84,8 @@ async def get(request: Request, session: SessionDep, principal: Reader) -> Respo
     the filters, newest first, with a `more` link to the next page (§2.1.3)."""
     parsed = query.parse(check_params(request, query.PARAMETERS))
     languages = parse_accept_language(request.headers.get("accept-language"))
-    result = await service.get(session, principal, parsed, languages)
+    max_limit = request.app.state.settings.max_query_limit
+    result = await service.get(session, principal, parsed, languages, max_limit)
     headers = await consistent_through_header(session)
     if result.last_modified is not None:
         headers["Last-Modified"] = format_datetime(result.last_modified, usegmt=True)

@@ -1,7 +1,7 @@
 """SQL of the Statement resource. Every query is scoped to one store and runs in bulk.
 
-`stored` comes from the database clock (`statement_timestamp()`), never from the app: that is
-what lets `consistent_through` promise that no statement can later appear stored before it.
+`stored` comes from the database clock (the transaction's start), never from the app: that is
+what lets `clock` promise that no statement can later appear stored before its bound.
 """
 
 from datetime import datetime
@@ -14,35 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lrs.xapi.index import DIRECT_ACTIVITY_USAGES, DIRECT_AGENT_USAGES, IndexedStatement
 from lrs.xapi.primitives import JSONObject
 
+# The batch travels as one JSON document: encoding one string costs the driver far less than
+# fourteen typed arrays, and PostgreSQL parses each payload to jsonb once either way.
 _INSERT = text("""
-WITH clock AS (
-    SELECT statement_timestamp() AS stored,
-           to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS iso
-), input AS (
-    SELECT * FROM unnest(
-        CAST(:ids AS uuid[]), CAST(:payloads AS text[]), CAST(:timestamps AS timestamptz[]),
-        CAST(:verb_ids AS text[]), CAST(:actor_keys AS text[]), CAST(:object_kinds AS text[]),
-        CAST(:object_keys AS text[]), CAST(:registrations AS uuid[]), CAST(:voids AS uuid[]),
-        CAST(:versions AS text[]), CAST(:scores AS float8[]), CAST(:successes AS boolean[]),
-        CAST(:completions AS boolean[]), CAST(:durations AS bigint[])
-    ) WITH ORDINALITY AS t(id, payload, ts, verb_id, actor_key, object_kind, object_key,
-                          registration, voids, version, score_scaled, success, completion,
-                          duration_ms, ord)
-)
 INSERT INTO statement (store_id, id, stored, timestamp, verb_id, actor_key, object_kind,
-                       object_key, registration, authority_key, voided, voids, version, payload,
+                       object_key, registration, authority_key, voids, version, payload,
                        score_scaled, success, completion, duration_ms)
-SELECT :store_id, i.id, c.stored, coalesce(i.ts, c.stored), i.verb_id, i.actor_key,
-       i.object_kind, i.object_key, i.registration, :authority_key,
-       i.voids IS NULL AND EXISTS (
-           SELECT 1 FROM statement v WHERE v.store_id = :store_id AND v.voids = i.id),
-       i.voids, i.version,
-       CAST(i.payload AS jsonb) || CASE WHEN i.ts IS NULL
-           THEN jsonb_build_object('stored', c.iso, 'timestamp', c.iso)
-           ELSE jsonb_build_object('stored', c.iso) END,
-       i.score_scaled, i.success, i.completion, i.duration_ms
-FROM input i CROSS JOIN clock c
-ORDER BY i.ord
+SELECT :store_id, CAST(r->>0 AS uuid), :stored, coalesce(CAST(r->>1 AS timestamptz), :stored),
+       r->>2, r->>3, r->>4, r->>5, CAST(r->>6 AS uuid), :authority_key, CAST(r->>7 AS uuid),
+       r->>8, r->13, CAST(r->>9 AS float8), CAST(r->>10 AS boolean), CAST(r->>11 AS boolean),
+       CAST(r->>12 AS bigint)
+FROM jsonb_array_elements(CAST(:rows AS jsonb)) WITH ORDINALITY AS t(r, ord)
+ORDER BY t.ord
 ON CONFLICT (store_id, id) DO NOTHING
 RETURNING id, seq
 """)
@@ -53,72 +36,74 @@ async def insert_statements(
     store_id: int,
     authority_key: str,
     statements: list[tuple[IndexedStatement, JSONObject]],
+    stored: datetime,
 ) -> dict[str, int]:
     """Insert the statements whose ids are new; return their ids mapped to their `seq`."""
-    columns: dict[str, list[Any]] = {
-        name: []
-        for name in (
-            "ids",
-            "payloads",
-            "timestamps",
-            "verb_ids",
-            "actor_keys",
-            "object_kinds",
-            "object_keys",
-            "registrations",
-            "voids",
-            "versions",
-            "scores",
-            "successes",
-            "completions",
-            "durations",
-        )
-    }
-    for row, payload in statements:
-        values = (
-            row.id,
-            orjson.dumps(payload).decode(),
-            row.timestamp,
-            row.verb_id,
-            row.actor_key,
-            row.object_kind,
-            row.object_key,
-            row.registration,
-            row.voids,
-            payload["version"],
-            row.score_scaled,
-            row.success,
-            row.completion,
-            row.duration_ms,
-        )
-        for column, value in zip(columns.values(), values, strict=True):
-            column.append(value)
-    params = {"store_id": store_id, "authority_key": authority_key, **columns}
+    rows = [
+        (row.id, row.timestamp.isoformat() if row.timestamp else None, row.verb_id,
+         row.actor_key, row.object_kind, row.object_key, row.registration, row.voids,
+         payload["version"], row.score_scaled, row.success, row.completion, row.duration_ms,
+         payload)
+        for row, payload in statements
+    ]  # fmt: skip
+    params = {"store_id": store_id, "authority_key": authority_key, "stored": stored,
+              "rows": orjson.dumps(rows).decode()}  # fmt: skip
     result = await session.execute(_INSERT, params)
     return {str(row.id): row.seq for row in result}
 
 
-async def insert_links(
+_COMPLETE = text("""
+WITH agents AS (
+    INSERT INTO statement_agent (store_id, seq, agent_key, usage)
+    SELECT :store_id, * FROM unnest(CAST(:agent_seqs AS bigint[]), CAST(:agent_keys AS text[]),
+                                    CAST(:agent_usages AS text[]))
+), activities AS (
+    INSERT INTO statement_activity (store_id, seq, activity_id, usage)
+    SELECT :store_id, * FROM unnest(CAST(:activity_seqs AS bigint[]),
+                                    CAST(:activity_ids AS text[]), CAST(:activity_usages AS text[]))
+), voided AS (
+    UPDATE statement SET voided = true WHERE store_id = :store_id
+        AND voids IS NULL AND NOT voided AND id IN (
+            SELECT v.voids FROM statement v
+            WHERE v.store_id = :store_id AND v.voids = ANY(CAST(:void_ids AS uuid[])))
+)
+SELECT seq FROM statement WHERE store_id = :store_id
+    AND object_kind = 'StatementRef' AND object_key = ANY(CAST(:ref_ids AS text[]))
+""")
+
+
+async def complete_batch(
     session: AsyncSession, store_id: int, rows: list[tuple[IndexedStatement, int]]
-) -> None:
-    """The agent and activity link rows of newly inserted statements."""
-    agents = [(seq, key, usage) for row, seq in rows for key, usage in row.agents]
-    activities = [(seq, iri, usage) for row, seq in rows for iri, usage in row.activities]
-    for table, column, links in (
-        ("statement_agent", "agent_key", agents),
-        ("statement_activity", "activity_id", activities),
-    ):
-        if not links:
-            continue
-        seqs, keys, usages = zip(*links, strict=True)
-        await session.execute(
-            text(
-                f"INSERT INTO {table} (store_id, seq, {column}, usage)"  # noqa: S608 (constants)
-                " SELECT :store_id, * FROM unnest(CAST(:seqs AS bigint[]),"
-                " CAST(:keys AS text[]), CAST(:usages AS text[]))"
-            ),
-            {"store_id": store_id, "seqs": list(seqs), "keys": list(keys), "usages": list(usages)},
-        )
+) -> list[int]:
+    """In one round trip, for newly inserted statements: write their agent and activity link
+    rows; void every statement a voiding statement targets when either is new (a target may
+    arrive before or after the statement that voids it; a voiding statement itself is never
+    voided); return the seqs of statements whose StatementRef object names a new statement."""
+    agent_seqs, agent_keys, agent_usages = _columns(
+        [(seq, key, usage) for row, seq in rows for key, usage in row.agents]
+    )
+    activity_seqs, activity_ids, activity_usages = _columns(
+        [(seq, iri, usage) for row, seq in rows for iri, usage in row.activities]
+    )
+    ids = [row.id for row, _ in rows]
+    params = {
+        "store_id": store_id,
+        "agent_seqs": agent_seqs,
+        "agent_keys": agent_keys,
+        "agent_usages": agent_usages,
+        "activity_seqs": activity_seqs,
+        "activity_ids": activity_ids,
+        "activity_usages": activity_usages,
+        "void_ids": ids + [row.voids for row, _ in rows if row.voids],
+        "ref_ids": ids,
+    }
+    result = await session.execute(_COMPLETE, params)
+    return list(result.scalars())
+
+
+def _columns(links: list[tuple[int, str, str]]) -> tuple[list[int], list[str], list[str]]:
+    """Link rows (seq, key, usage) as three arrays."""
+    return [s for s, _, _ in links], [k for _, k, _ in links], [u for _, _, u in links]
 
 
 async def payloads_by_id(session: AsyncSession, store_id: int, ids: list[str]) -> dict[str, Any]:
@@ -144,17 +129,6 @@ async def voiding_statement_ids(session: AsyncSession, store_id: int, ids: list[
     return [str(found) for found in rows.scalars()]
 
 
-async def mark_voided(session: AsyncSession, store_id: int, targets: list[str]) -> None:
-    """Void the targets of voiding statements; a voiding statement itself is never voided."""
-    await session.execute(
-        text(
-            "UPDATE statement SET voided = true WHERE store_id = :store_id"
-            " AND id = ANY(CAST(:ids AS uuid[])) AND voids IS NULL AND NOT voided"
-        ),
-        {"store_id": store_id, "ids": targets},
-    )
-
-
 async def upsert_definitions(
     session: AsyncSession, store_id: int, definitions: dict[str, JSONObject]
 ) -> None:
@@ -164,7 +138,7 @@ async def upsert_definitions(
         text(
             "INSERT INTO activity (store_id, activity_id, definition)"
             " SELECT :store_id, i, CAST(d AS jsonb)"
-            " FROM unnest(CAST(:ids AS text[]), CAST(:defs AS text[])) AS t(i, d)"
+            " FROM unnest(CAST(:ids AS text[]), CAST(:defs AS text[])) AS t(i, d) ORDER BY i"
             " ON CONFLICT (store_id, activity_id) DO UPDATE"
             " SET definition = excluded.definition, updated_at = now()"
         ),
@@ -179,13 +153,20 @@ async def upsert_definitions(
 async def upsert_agents(
     session: AsyncSession, store_id: int, people: dict[str, JSONObject]
 ) -> None:
-    """Remember each Agent's identifier and latest name, in key order (no deadlocks)."""
+    """Remember each Agent's identifier and latest name, in key order (no deadlocks).
+
+    Agents already known by that name are skipped before the upsert: ON CONFLICT would lock
+    (and so write) their rows even when nothing changes.
+    """
     ordered = sorted(people.items())
     await session.execute(
         text(
             "INSERT INTO agent (store_id, agent_key, ifi, name)"
             " SELECT :store_id, k, CAST(i AS jsonb), n FROM unnest(CAST(:keys AS text[]),"
             " CAST(:ifis AS text[]), CAST(:names AS text[])) AS t(k, i, n)"
+            " WHERE NOT EXISTS (SELECT 1 FROM agent a WHERE a.store_id = :store_id"
+            " AND a.agent_key = t.k AND (t.n IS NULL OR a.name = t.n))"
+            " ORDER BY k"  # rows are locked in this order: the same in every transaction
             " ON CONFLICT (store_id, agent_key)"
             " DO UPDATE SET name = excluded.name, updated_at = now()"
             " WHERE excluded.name IS NOT NULL AND agent.name IS DISTINCT FROM excluded.name"
@@ -220,22 +201,28 @@ async def find_statement(
     return None if row is None else (row.payload, row.voided, row.stored)
 
 
-async def consistent_through(session: AsyncSession) -> datetime:
-    """A time before which every statement that will ever be stored is already visible.
+async def clock(session: AsyncSession) -> tuple[datetime, datetime]:
+    """The transaction's start (the `stored` of what it writes) and a time before which every
+    statement that will ever be stored is already visible.
 
-    Each statement's `stored` is at or after the start of the transaction that writes it, so
-    no statement can appear later with a `stored` before the oldest open transaction began.
+    Each statement's `stored` is the start of the transaction that writes it, so no statement
+    can appear later with a `stored` before the oldest open transaction began. Both hold for
+    the whole transaction, so a request (one session, one transaction) asks once.
     """
-    through: datetime = (
+    if "clock" in session.info:
+        cached: tuple[datetime, datetime] = session.info["clock"]
+        return cached
+    row = (
         await session.execute(
             text(
-                "SELECT min(xact_start) - interval '1 microsecond' FROM pg_stat_activity"
-                " WHERE datname = current_database() AND backend_type = 'client backend'"
-                " AND xact_start IS NOT NULL"
+                "SELECT now() AS now, (SELECT min(xact_start) - interval '1 microsecond'"
+                " FROM pg_stat_activity WHERE datname = current_database()"
+                " AND backend_type = 'client backend' AND xact_start IS NOT NULL) AS through"
             )
         )
-    ).scalar_one()
-    return through
+    ).one()
+    session.info["clock"] = (row.now, row.through)
+    return row.now, row.through
 
 
 # The keys a StatementRef statement inherits from its target (and the target's own target,

@@ -3,7 +3,7 @@
 import dataclasses
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -20,7 +20,7 @@ from lrs.xapi.primitives import JSONObject
 from lrs.xapi.statements import check_statement
 from lrs.xapi.versions import XAPIVersion
 
-# The most statements one page holds, also what `limit=0` means.
+# The most statements one page holds, also what `limit=0` means (LRS_MAX_QUERY_LIMIT).
 MAX_LIMIT = 1000
 # How far up a chain of StatementRefs filter keys are carried.
 _MAX_REF_DEPTH = 10
@@ -61,23 +61,31 @@ async def store(session: AsyncSession, principal: Principal, batch: Batch) -> li
     """Store a validated batch atomically; return the statement ids in request order."""
     store_id, prepared = principal.store_id, batch.statements
     await _reject_voiding_of_voiding(session, store_id, prepared)
+    stored, _ = await repository.clock(session)
+    _set_stored(prepared, stored)
     inserted = await repository.insert_statements(
-        session, store_id, principal.authority_key, prepared
+        session, store_id, principal.authority_key, prepared, stored
     )
-    await _check_duplicates(
-        session, store_id, [stmt for row, stmt in prepared if row.id not in inserted]
-    )
+    await _check_duplicates(session, store_id, [p for p in prepared if p[0].id not in inserted])
     new_rows = [row for row, _ in prepared if row.id in inserted]
-    await repository.insert_links(session, store_id, [(row, inserted[row.id]) for row in new_rows])
-    targets = [row.voids for row in new_rows if row.voids]
-    if targets:
-        await repository.mark_voided(session, store_id, targets)
-    await _inherit_target_keys(session, store_id, new_rows, inserted)
+    referring = await repository.complete_batch(
+        session, store_id, [(row, inserted[row.id]) for row in new_rows]
+    )
+    await _inherit_target_keys(session, store_id, new_rows, inserted, referring)
     await _record_definitions(session, principal, new_rows)
     if batch.parts:
         contents = [(sha2, part.content_type, part.content) for sha2, part in batch.parts.items()]
         await repository.insert_attachments(session, store_id, contents)
     return [row.id for row, _ in prepared]
+
+
+def _set_stored(prepared: list[tuple[IndexedStatement, JSONObject]], stored: datetime) -> None:
+    """`stored` on every statement, and `timestamp` where the client gave none (§2.4.7-8)."""
+    iso = stored.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    for row, stmt in prepared:
+        stmt["stored"] = iso
+        if row.timestamp is None:
+            stmt["timestamp"] = iso
 
 
 async def _reject_voiding_of_voiding(
@@ -93,31 +101,30 @@ async def _reject_voiding_of_voiding(
 
 
 async def _check_duplicates(
-    session: AsyncSession, store_id: int, existing: list[JSONObject]
+    session: AsyncSession, store_id: int, existing: list[tuple[IndexedStatement, JSONObject]]
 ) -> None:
     """Statements whose id is already stored must be the same statement (else 409)."""
     if not existing:
         return
-    stored = await repository.payloads_by_id(session, store_id, [s["id"].lower() for s in existing])
-    for stmt in existing:
-        if not _same_statement(stmt, stored[stmt["id"].lower()]):
+    stored = await repository.payloads_by_id(session, store_id, [row.id for row, _ in existing])
+    for row, stmt in existing:
+        # A timestamp the LRS filled in says nothing about either statement.
+        ignored = LRS_PROPERTIES if row.timestamp else LRS_PROPERTIES | {"timestamp"}
+        if not same_statement(stmt, stored[row.id], ignored):
             raise Conflict(f"a different statement with id {stmt['id']} is already stored")
 
 
-def _same_statement(new: JSONObject, old: JSONObject) -> bool:
-    # A timestamp the LRS filled in for the stored one says nothing about the new one.
-    ignored = LRS_PROPERTIES if "timestamp" in new else LRS_PROPERTIES | {"timestamp"}
-    return same_statement(new, old, ignored)
-
-
 async def _inherit_target_keys(
-    session: AsyncSession, store_id: int, rows: list[IndexedStatement], seqs: dict[str, int]
+    session: AsyncSession,
+    store_id: int,
+    rows: list[IndexedStatement],
+    seqs: dict[str, int],
+    referring: list[int],
 ) -> None:
     """StatementRef statements match the filters their targets match, recursively
     (§2.1.3 "Filter Conditions for StatementRefs"). New ones inherit now; older ones whose
     target just arrived inherit too, and so on up each chain."""
-    pending = [seqs[row.id] for row in rows if row.object_kind == "StatementRef"]
-    pending += await repository.referrers(session, store_id, [row.id for row in rows])
+    pending = [seqs[row.id] for row in rows if row.object_kind == "StatementRef"] + referring
     for _ in range(_MAX_REF_DEPTH):
         if not pending:
             return
@@ -136,22 +143,37 @@ async def _record_definitions(
     people = {key: agent for row in rows for key, agent in row.people.items()}
     if people:
         await repository.upsert_agents(session, store_id, people)
-    if not rows or principal.scopes.isdisjoint({"define", "all"}):
-        return
+    if rows and not principal.scopes.isdisjoint({"define", "all"}):
+        await _merge_definitions(session, store_id, rows)
+
+
+async def _merge_definitions(
+    session: AsyncSession, store_id: int, rows: list[IndexedStatement]
+) -> None:
     incoming: dict[str, JSONObject] = {}
     for row in rows:
         for activity_id, definition in row.definitions.items():
             incoming[activity_id] = merge_definitions(incoming.get(activity_id, {}), definition)
     if not incoming:
         return
-    current = await repository.definitions(session, store_id, sorted(incoming), for_update=True)
-    changed = {}
-    for activity_id, definition in incoming.items():
-        merged = merge_definitions(current.get(activity_id, {}), definition)
-        if merged != current.get(activity_id):
-            changed[activity_id] = merged
+    # Most statements repeat definitions the LRS already holds: read without locks, and lock
+    # (then merge again, from what the lock guarantees is current) only those that change.
+    current = await repository.definitions(session, store_id, sorted(incoming))
+    stale = sorted(k for k, d in incoming.items() if _changes(current.get(k), d))
+    if not stale:
+        return
+    current = await repository.definitions(session, store_id, stale, for_update=True)
+    changed = {
+        activity_id: merge_definitions(current.get(activity_id, {}), incoming[activity_id])
+        for activity_id in stale
+        if _changes(current.get(activity_id), incoming[activity_id])
+    }
     if changed:
         await repository.upsert_definitions(session, store_id, changed)
+
+
+def _changes(held: JSONObject | None, definition: JSONObject) -> bool:
+    return merge_definitions(held or {}, definition) != held
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,11 +187,16 @@ class StatementResult:
 
 
 async def consistent_through(session: AsyncSession) -> datetime:
-    return await repository.consistent_through(session)
+    _, through = await repository.clock(session)
+    return through
 
 
 async def get(
-    session: AsyncSession, principal: Principal, request: query.Request, languages: list[str]
+    session: AsyncSession,
+    principal: Principal,
+    request: query.Request,
+    languages: list[str],
+    max_limit: int = MAX_LIMIT,
 ) -> StatementResult:
     """Answer GET /statements (§2.1.3): one statement by id, or a page of a query."""
     mine = _mine_only(principal)
@@ -184,9 +211,9 @@ async def get(
     # The first page fixes the snapshot every later page is cut from.
     q = request.query
     if q.through is None:
-        q = dataclasses.replace(q, through=await repository.consistent_through(session))
+        q = dataclasses.replace(q, through=await consistent_through(session))
     assert q.through is not None
-    limit = min(q.limit or MAX_LIMIT, MAX_LIMIT)
+    limit = min(q.limit or max_limit, max_limit)
     rows, has_more = await search.select_statements(session, store_id, q, limit, mine)
     more = ""
     if has_more and rows:

@@ -1,0 +1,1 @@
+"""Learning analytics: signals and KPIs computed in SQL over the stored statements (METRICS.md)."""

@@ -1,0 +1,112 @@
+"""SQL fragments every signal uses: the window, periods, cohort dimensions, activity level.
+
+Fragments are built from constants and a closed set of choices; values always travel as bind
+parameters. Every query filters `store_id`, `NOT voided` and a verb set, which is what the
+covering index `ix_statement_analytics` (models/analytics.py) serves.
+"""
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lrs.analytics.params import AnalyticsParams
+
+PERIOD_INTERVAL = {
+    "day": "1 day",
+    "week": "1 week",
+    "month": "1 month",
+    "quarter": "3 months",
+    "year": "1 year",
+}
+_DIM_PATHS = {
+    "platform": "{context,platform}",
+    "parent": "{context,contextActivities,parent,0,id}",
+    "grouping": "{context,contextActivities,grouping,0,id}",
+}
+# A team is a Group: named by its name, else its identifier.
+_TEAM = ("coalesce({t}.payload #>> '{{context,team,name}}',"
+         " {t}.payload #>> '{{context,team,mbox}}',"
+         " {t}.payload #>> '{{context,team,account,name}}')")  # fmt: skip
+
+
+def window(params: AnalyticsParams, binds: dict[str, Any], alias: str = "s") -> str:
+    """The conditions every statement row passes: its store, not voided, in the window."""
+    conditions = [f"{alias}.store_id = :store_id", f"NOT {alias}.voided"]
+    if params.since is not None:
+        conditions.append(f"{alias}.timestamp >= :since")
+        binds["since"] = params.since
+    if params.until is not None:
+        conditions.append(f"{alias}.timestamp < :until")
+        binds["until"] = params.until
+    return " AND ".join(conditions)
+
+
+def period_start(params: AnalyticsParams, column: str) -> str:
+    """The local start of the period holding `column` (a timestamptz), as a local timestamp."""
+    if params.period == "all":
+        return "CAST(NULL AS timestamp)"
+    return f"date_trunc('{params.period}', {column} AT TIME ZONE :tz)"
+
+
+def period_end(params: AnalyticsParams, start: str) -> str:
+    if params.period == "all":
+        return "CAST(NULL AS timestamp)"
+    return f"({start} + interval '{PERIOD_INTERVAL[params.period]}')"
+
+
+def dims(params: AnalyticsParams, binds: dict[str, Any], alias: str = "s") -> list[str]:
+    """One SQL expression per cohort dimension, read from the statement's context."""
+    expressions = []
+    for i, dim in enumerate(params.cohort, start=1):
+        if dim == "team":
+            expressions.append(_TEAM.format(t=alias))
+        elif dim.startswith("ext:"):
+            binds[f"dim_{i}"] = dim[4:]
+            expressions.append(f"({alias}.payload -> 'context' -> 'extensions' ->> :dim_{i})")
+        else:
+            expressions.append(f"({alias}.payload #>> '{_DIM_PATHS[dim]}')")
+    return expressions
+
+
+def dim_select(expressions: list[str]) -> str:
+    """`, expr AS dim_1, ...` for a select list (empty without dimensions)."""
+    return "".join(f", {e} AS dim_{i}" for i, e in enumerate(expressions, start=1))
+
+
+def dim_names(params: AnalyticsParams) -> list[str]:
+    return [f"dim_{i}" for i in range(1, len(params.cohort) + 1)]
+
+
+def activity(level: str, alias: str = "s") -> str:
+    """The activity a statement counts for: its object, or its first parent or grouping
+    activity (METRICS.md §2.5, course-level matching through cmi5 grouping)."""
+    if level == "object":
+        return f"{alias}.object_key"
+    path = f"'{{context,contextActivities,{level},0,id}}'"
+    return f"coalesce({alias}.payload #>> {path}, {alias}.object_key)"
+
+
+async def fetch(session: AsyncSession, sql: str, binds: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run one analytics query with memory enough to sort and hash in RAM."""
+    await session.execute(text("SET LOCAL work_mem = '64MB'"))
+    result = await session.execute(text(sql), binds)
+    return [dict(row._mapping) for row in result]
+
+
+def rescaled(score: str) -> str:
+    """(raw - min) / (max - min) of a jsonb score-like object, when all three are numbers
+    and min < max; else NULL (METRICS.md §1.5)."""
+    num = "jsonb_typeof({s}->'{k}') = 'number'"
+    val = "CAST({s}->>'{k}' AS double precision)"
+    raw, low, high = (val.format(s=score, k=k) for k in ("raw", "min", "max"))
+    checks = " AND ".join(num.format(s=score, k=k) for k in ("raw", "min", "max"))
+    return f"(CASE WHEN {checks} AND {high} > {low} THEN ({raw} - {low}) / ({high} - {low}) END)"
+
+
+def norm_score(source: str, alias: str = "s") -> str:
+    """`norm_score` by the configured `score_source`: rescaled_first or scaled_first."""
+    rescale = rescaled(f"({alias}.payload -> 'result' -> 'score')")
+    if source == "scaled_first":
+        return f"coalesce({alias}.score_scaled, {rescale})"
+    return f"coalesce({rescale}, {alias}.score_scaled)"

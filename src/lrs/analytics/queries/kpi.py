@@ -1,0 +1,220 @@
+"""SQL of the KPIs (METRICS.md §3.5): learning hours, completion rate, compliance, satisfaction.
+
+Each builder returns the SQL text and fills `binds`; `common.fetch` runs it.
+"""
+
+from typing import Any
+
+from lrs.analytics.params import AnalyticsParams
+from lrs.analytics.queries.common import (
+    activity,
+    dim_select,
+    dims,
+    period_end,
+    period_start,
+    rescaled,
+    window,
+)
+
+
+def _cols(params: AnalyticsParams, prefix: str = "") -> str:
+    """`, dim_1, dim_2` (optionally qualified) for select and group lists."""
+    return "".join(f", {prefix}dim_{i}" for i in range(1, len(params.cohort) + 1))
+
+
+def _same(params: AnalyticsParams, left: str, right: str) -> str:
+    """Join condition on the period, activity and dimensions, NULLs equal."""
+    keys = ["period_start", "activity_id", *(f"dim_{i}" for i in range(1, len(params.cohort) + 1))]
+    return " AND ".join(f"{left}.{k} IS NOT DISTINCT FROM {right}.{k}" for k in keys)
+
+
+def learning_hours(params: AnalyticsParams, binds: dict[str, Any]) -> str:
+    """§2.4: per (learner, registration): the cmi5 session durations (terminated/abandoned)
+    when the registration has any, else max(duration) per (learner, object, registration);
+    each capped at `max_session_hours`. An experience counts in the period of its last
+    statement."""
+    where = window(params, binds)
+    latest = "".join(
+        f", (array_agg({e} ORDER BY s.timestamp DESC))[1] AS dim_{i}"
+        for i, e in enumerate(dims(params, binds), start=1)
+    )
+    group = _cols(params)
+    start = period_start(params, "t")
+    return f"""
+WITH g AS (
+    SELECT s.actor_key, s.registration,
+           max(s.duration_ms) FILTER (WHERE s.verb_id <> ALL(:session)) AS max_ms,
+           sum(least(s.duration_ms, :cap_ms)) FILTER (WHERE s.verb_id = ANY(:session))
+               AS session_ms,
+           count(*) FILTER (WHERE s.verb_id = ANY(:session) AND s.duration_ms > :cap_ms)
+               AS session_capped,
+           max(s.timestamp) AS t{latest}
+    FROM statement s
+    WHERE {where} AND s.duration_ms IS NOT NULL
+    GROUP BY s.actor_key, s.registration, s.object_key
+), e AS (
+    SELECT actor_key, t{group},
+           registration IS NOT NULL AND bool_or(session_ms IS NOT NULL) OVER w AS cmi5,
+           session_ms, max_ms, session_capped
+    FROM g WINDOW w AS (PARTITION BY actor_key, registration)
+), x AS (
+    SELECT actor_key, t{group},
+           CASE WHEN cmi5 THEN session_ms ELSE least(max_ms, :cap_ms) END AS ms,
+           CASE WHEN cmi5 THEN session_capped ELSE CAST(max_ms > :cap_ms AS int) END AS capped
+    FROM e WHERE NOT cmi5 OR session_ms IS NOT NULL
+)
+SELECT {start} AS period_start, {period_end(params, start)} AS period_end{group},
+       count(DISTINCT actor_key) AS n, count(*) AS experiences,
+       sum(ms) / 3600000.0 AS hours, CAST(sum(capped) AS bigint) AS capped_n
+FROM x GROUP BY 1, 2{group} ORDER BY 1, 2{group}
+"""  # noqa: S608 (fragments are constants; values are bound)
+
+
+def completion_rate(params: AnalyticsParams, level: str, binds: dict[str, Any]) -> str:
+    """Enrollee = first ENROL_SET event per (learner, activity) in the window; completer = a
+    COMPLETE_SET event or result.completion=true at or after it, by `as_of` (cohort rate)
+    and before the end of the enrolment period (within-period rate).
+
+    Two aggregations, no self-join: per (learner, activity, period) the first enrolment and
+    the last completion of that period, then per (learner, activity) the first enrolment,
+    whether a completion of its period follows it, and the last completion overall."""
+    where = window(params, binds)
+    dim_sql = dims(params, binds)
+    first = "".join(
+        f", (array_agg(dim_{i} ORDER BY t_enrol) FILTER (WHERE t_enrol IS NOT NULL))[1] AS dim_{i}"
+        for i in range(1, len(dim_sql) + 1)
+    )
+    per_period = "".join(
+        f", (array_agg(dim_{i} ORDER BY t) FILTER (WHERE enrol))[1] AS dim_{i}"
+        for i in range(1, len(dim_sql) + 1)
+    )
+    bucket = period_start(params, "t") if params.period != "all" else "0"
+    start = period_start(params, "t_enrol")
+    return f"""
+WITH ev AS (
+    SELECT s.actor_key, {activity(level)} AS activity_id, s.timestamp AS t,
+           s.verb_id = ANY(:enrol) AS enrol,
+           s.verb_id = ANY(:complete) OR s.completion IS TRUE
+               OR (:count_waived AND s.verb_id = ANY(:waive)) AS done,
+           s.verb_id = ANY(:waive) AS waived{dim_select(dim_sql)}
+    FROM statement s
+    WHERE {where} AND s.object_kind = 'Activity'
+      AND (s.verb_id = ANY(:enrol) OR s.verb_id = ANY(:complete) OR s.verb_id = ANY(:waive)
+           OR s.completion IS TRUE)
+), bucket AS (
+    SELECT actor_key, activity_id, min(t) FILTER (WHERE enrol) AS t_enrol,
+           max(t) FILTER (WHERE done) AS t_done,
+           max(t) FILTER (WHERE waived) AS t_waived{per_period}
+    FROM ev GROUP BY actor_key, activity_id, {bucket}
+), pair AS (
+    SELECT activity_id, min(t_enrol) AS t_enrol, max(t_done) AS t_done,
+           max(t_waived) AS t_waived,
+           (array_agg(t_done ORDER BY t_enrol) FILTER (WHERE t_enrol IS NOT NULL))[1]
+               AS t_done_in_period{first}
+    FROM bucket GROUP BY actor_key, activity_id
+)
+SELECT {start} AS period_start, {period_end(params, start)} AS period_end,
+       activity_id{_cols(params)}, count(*) AS n,
+       count(*) FILTER (WHERE t_done >= t_enrol) AS completers,
+       count(*) FILTER (WHERE t_done_in_period >= t_enrol) AS completers_in_period,
+       count(*) FILTER (WHERE t_waived >= t_enrol) AS waived_n
+FROM pair WHERE t_enrol IS NOT NULL
+GROUP BY 1, 2, 3{_cols(params)} ORDER BY 1, 3{_cols(params)}
+"""  # noqa: S608 (fragments are constants; values are bound)
+
+
+# A due date or valid-until: a date (the end of that day in the org time zone) or a date-time
+# with an offset; anything else is no date.
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$"
+
+
+def _instant(raw: str) -> str:
+    return (f"(CASE WHEN {raw} ~ '{_DATE}' THEN"
+            f" CAST(CAST({raw} AS date) + 1 AS timestamp) AT TIME ZONE :tz"
+            f" WHEN {raw} ~ '{_DATETIME}' THEN CAST({raw} AS timestamptz) END)")  # fmt: skip
+
+
+def compliance(params: AnalyticsParams, required: bool, binds: dict[str, Any]) -> str:
+    """Per (learner, activity): the latest ASSIGN_SET statement before `as_of` (its due date
+    from the TLA due_date context extension); a valid fulfilment is a FULFIL statement before
+    `as_of`, not after the due date, whose valid-until (if any) is not before `as_of`, and with
+    no INVALIDATE statement (expired/revoked) after it."""
+    binds["as_of"] = params.as_of()
+    where = window(params, binds)
+    if params.until is None:
+        where += " AND s.timestamp < :as_of"
+    only = " AND s.object_key = ANY(:activities)" if required else ""
+    due = _instant("(s.payload -> 'context' -> 'extensions' ->> :due_ext)")
+    valid = _instant("(s.payload -> 'result' -> 'extensions' ->> :valid_ext)")
+    return f"""
+WITH a AS (
+    SELECT DISTINCT ON (s.actor_key, s.object_key) s.actor_key, s.object_key AS activity_id,
+           {due} AS due_at{dim_select(dims(params, binds))}
+    FROM statement s
+    WHERE {where} AND s.verb_id = ANY(:assign) AND s.object_kind = 'Activity'{only}
+    ORDER BY s.actor_key, s.object_key, s.timestamp DESC
+), f AS (
+    SELECT s.actor_key, s.object_key AS activity_id, s.timestamp AS t, {valid} AS valid_until
+    FROM statement s JOIN a ON a.actor_key = s.actor_key AND a.activity_id = s.object_key
+    WHERE s.store_id = :store_id AND NOT s.voided AND s.verb_id = ANY(:fulfil)
+      AND s.timestamp < :as_of AND s.timestamp <= coalesce(a.due_at, 'infinity')
+), x AS (
+    SELECT s.actor_key, s.object_key AS activity_id, max(s.timestamp) AS t
+    FROM statement s JOIN a ON a.actor_key = s.actor_key AND a.activity_id = s.object_key
+    WHERE s.store_id = :store_id AND NOT s.voided AND s.verb_id = ANY(:invalidate)
+      AND s.timestamp < :as_of
+    GROUP BY 1, 2
+), v AS (
+    SELECT f.actor_key, f.activity_id, max(coalesce(f.valid_until, 'infinity')) AS valid_until
+    FROM f LEFT JOIN x USING (actor_key, activity_id)
+    WHERE (f.valid_until IS NULL OR f.valid_until >= :as_of) AND (x.t IS NULL OR x.t <= f.t)
+    GROUP BY 1, 2
+)
+SELECT a.activity_id{_cols(params, "a.")}, count(*) AS n,
+       count(v.actor_key) AS compliant_n,
+       count(*) FILTER (WHERE v.actor_key IS NULL AND a.due_at < :as_of) AS overdue_n,
+       count(*) FILTER (WHERE v.actor_key IS NULL AND (a.due_at IS NULL OR a.due_at >= :as_of))
+           AS pending_n,
+       count(*) FILTER (WHERE v.valid_until < CAST(:as_of AS timestamptz) + interval '30 days')
+           AS expiring_in_30d_n
+FROM a LEFT JOIN v USING (actor_key, activity_id)
+GROUP BY 1{_cols(params, "a.")} ORDER BY 1{_cols(params, "a.")}
+"""  # noqa: S608 (fragments are constants; values are bound)
+
+
+def satisfaction(params: AnalyticsParams, binds: dict[str, Any]) -> str:
+    """Ratings: RATING_SET statements; the value is the quality-rating result extension
+    rescaled, else result.score rescaled, else result.score.scaled. Completers of the rated
+    activity in the same period and cohort give the response rate."""
+    where = window(params, binds)
+    dim_sql = dims(params, binds)
+    start = period_start(params, "s.timestamp")
+    quality = rescaled("(s.payload -> 'result' -> 'extensions' -> :quality_ext)")
+    score = rescaled("(s.payload -> 'result' -> 'score')")
+    keys = f"period_start, activity_id{_cols(params)}"
+    return f"""
+WITH r AS (
+    SELECT {start} AS period_start, s.object_key AS activity_id{dim_select(dim_sql)},
+           s.actor_key, coalesce({quality}, {score}, s.score_scaled) AS rating
+    FROM statement s
+    WHERE {where} AND s.verb_id = ANY(:rating) AND s.object_kind = 'Activity'
+), c AS (
+    SELECT {start} AS period_start, s.object_key AS activity_id{dim_select(dim_sql)},
+           count(DISTINCT s.actor_key) AS completers
+    FROM statement s
+    WHERE {where} AND s.verb_id = ANY(:complete)
+      AND s.object_key IN (SELECT activity_id FROM r)
+    GROUP BY {keys}
+), agg AS (
+    SELECT {keys}, count(rating) AS n, count(DISTINCT actor_key) FILTER (WHERE rating IS NOT NULL)
+               AS responders,
+           avg(rating) AS mean, percentile_cont(0.5) WITHIN GROUP (ORDER BY rating) AS p50,
+           avg(CAST(rating >= :top_box AS int)) AS top_box_share
+    FROM r GROUP BY {keys}
+)
+SELECT agg.*, {period_end(params, "agg.period_start")} AS period_end,
+       coalesce(c.completers, 0) AS completers
+FROM agg LEFT JOIN c ON {_same(params, "agg", "c")}
+ORDER BY {keys}
+"""  # noqa: S608 (fragments are constants; values are bound)

@@ -1,0 +1,1 @@
+"""One module per signal: parameters in, tidy rows out (METRICS.md §3)."""

@@ -1,0 +1,1 @@
+"""What operators watch: health and readiness probes, Prometheus metrics, structured logs."""
