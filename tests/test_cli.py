@@ -2,10 +2,12 @@
 
 import json
 import secrets
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from lrs import db
 from lrs.cli import app
 
 runner = CliRunner()
@@ -51,3 +53,17 @@ class TestCli:
     def test_db_upgrade_is_idempotent_and_check_passes(self) -> None:
         assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
         assert runner.invoke(app, ["db", "check"]).exit_code == 0
+
+
+def test_commands_work_on_a_fresh_embedded_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without LRS_DATABASE_URL the CLI starts the embedded server and migrates it first."""
+    monkeypatch.delenv("LRS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("LRS_DATA_DIR", str(tmp_path))
+    try:
+        created = runner.invoke(app, ["stores", "create", "fresh"])
+        assert created.exit_code == 0, created.output
+        assert "fresh" in runner.invoke(app, ["stores", "list"]).output
+    finally:
+        db.stop_embedded(tmp_path)

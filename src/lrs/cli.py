@@ -32,9 +32,18 @@ DEFAULT_STORE = "default"
 T = TypeVar("T")
 
 
-def _database_url(settings: Settings) -> str:
+def _server_url(settings: Settings) -> str:
     """The configured server, or the embedded one (started on first use)."""
     return settings.database_url or db.start_embedded(settings.data_dir)
+
+
+def _database_url(settings: Settings) -> str:
+    """The database, migrated when it is the embedded one, so that any command works on a
+    fresh data directory (a configured server is migrated by its operator: `lrs db upgrade`)."""
+    url = _server_url(settings)
+    if not settings.database_url:
+        db.upgrade(url)
+    return url
 
 
 def _run(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -67,7 +76,7 @@ def serve(
 ) -> None:
     """Start the LRS: migrate the database, then serve HTTP."""
     settings = Settings()
-    url = _database_url(settings)
+    url = _server_url(settings)
     db.upgrade(url)
     created = _run(url, lambda session: _bootstrap(session, settings.authority_home_page))
     if created:
@@ -93,19 +102,19 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply migrations up to REVISION."""
-    db.upgrade(_database_url(Settings()), revision)
+    db.upgrade(_server_url(Settings()), revision)
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: str) -> None:
     """Roll migrations back to REVISION (`base` removes every table)."""
-    db.downgrade(_database_url(Settings()), revision)
+    db.downgrade(_server_url(Settings()), revision)
 
 
 @db_app.command("check")
 def db_check() -> None:
     """Fail when the models hold changes that no migration makes (run after upgrade)."""
-    db.check(_database_url(Settings()))
+    db.check(_server_url(Settings()))
 
 
 @app.command()
