@@ -28,13 +28,14 @@ _UNAVAILABLE_STATES = frozenset({"08000", "08001", "08003", "08004", "08006", "5
 def create_engine(
     url: str, pool_size: int = 10, connect_timeout: float = 5.0, pool_timeout: float = 10.0
 ) -> AsyncEngine:
-    """An engine that notices a restarted server (pre-ping), gives up connecting after
-    `connect_timeout` seconds and never puts statement parameters (data) in error messages."""
+    """An engine that gives up connecting after `connect_timeout` seconds and never puts
+    statement parameters (data) in error messages. No pre-ping (a round trip per request):
+    the first disconnect error invalidates the whole pool, that request answers 503, and the
+    next ones connect afresh."""
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
         pool_timeout=pool_timeout,
         connect_args={"timeout": connect_timeout},
         hide_parameters=True,

@@ -61,6 +61,19 @@ WITH agents AS (
     INSERT INTO statement_activity (store_id, seq, activity_id, usage)
     SELECT :store_id, * FROM unnest(CAST(:activity_seqs AS bigint[]),
                                     CAST(:activity_ids AS text[]), CAST(:activity_usages AS text[]))
+), people AS (
+    -- Agents already known by that name are skipped before the upsert: ON CONFLICT would
+    -- lock (and so write) their rows even when nothing changes. Rows are locked in key order,
+    -- the same in every transaction, so concurrent batches cannot deadlock.
+    INSERT INTO agent (store_id, agent_key, ifi, name)
+    SELECT :store_id, k, CAST(i AS jsonb), n
+    FROM unnest(CAST(:people_keys AS text[]), CAST(:people_ifis AS text[]),
+                CAST(:people_names AS text[])) AS t(k, i, n)
+    WHERE NOT EXISTS (SELECT 1 FROM agent a WHERE a.store_id = :store_id
+                      AND a.agent_key = t.k AND (t.n IS NULL OR a.name = t.n))
+    ORDER BY k
+    ON CONFLICT (store_id, agent_key) DO UPDATE SET name = excluded.name, updated_at = now()
+    WHERE excluded.name IS NOT NULL AND agent.name IS DISTINCT FROM excluded.name
 ), voided AS (
     UPDATE statement SET voided = true WHERE store_id = :store_id
         AND voids IS NULL AND NOT voided AND id IN (
@@ -73,12 +86,16 @@ SELECT seq FROM statement WHERE store_id = :store_id
 
 
 async def complete_batch(
-    session: AsyncSession, store_id: int, rows: list[tuple[IndexedStatement, int]]
+    session: AsyncSession,
+    store_id: int,
+    rows: list[tuple[IndexedStatement, int]],
+    people: dict[str, JSONObject],
 ) -> list[int]:
     """In one round trip, for newly inserted statements: write their agent and activity link
-    rows; void every statement a voiding statement targets when either is new (a target may
-    arrive before or after the statement that voids it; a voiding statement itself is never
-    voided); return the seqs of statements whose StatementRef object names a new statement."""
+    rows; remember each Agent's identifier and latest name; void every statement a voiding
+    statement targets when either is new (a target may arrive before or after the statement
+    that voids it; a voiding statement itself is never voided); return the seqs of statements
+    whose StatementRef object names a new statement."""
     agent_seqs, agent_keys, agent_usages = _columns(
         [(seq, key, usage) for row, seq in rows for key, usage in row.agents]
     )
@@ -96,6 +113,9 @@ async def complete_batch(
         "activity_usages": activity_usages,
         "void_ids": ids + [row.voids for row, _ in rows if row.voids],
         "ref_ids": ids,
+        "people_keys": list(people),
+        "people_ifis": [orjson.dumps(_ifi(agent)).decode() for agent in people.values()],
+        "people_names": [agent.get("name") for agent in people.values()],
     }
     result = await session.execute(_COMPLETE, params)
     return list(result.scalars())
@@ -146,36 +166,6 @@ async def upsert_definitions(
             "store_id": store_id,
             "ids": [key for key, _ in ordered],
             "defs": [orjson.dumps(value).decode() for _, value in ordered],
-        },
-    )
-
-
-async def upsert_agents(
-    session: AsyncSession, store_id: int, people: dict[str, JSONObject]
-) -> None:
-    """Remember each Agent's identifier and latest name, in key order (no deadlocks).
-
-    Agents already known by that name are skipped before the upsert: ON CONFLICT would lock
-    (and so write) their rows even when nothing changes.
-    """
-    ordered = sorted(people.items())
-    await session.execute(
-        text(
-            "INSERT INTO agent (store_id, agent_key, ifi, name)"
-            " SELECT :store_id, k, CAST(i AS jsonb), n FROM unnest(CAST(:keys AS text[]),"
-            " CAST(:ifis AS text[]), CAST(:names AS text[])) AS t(k, i, n)"
-            " WHERE NOT EXISTS (SELECT 1 FROM agent a WHERE a.store_id = :store_id"
-            " AND a.agent_key = t.k AND (t.n IS NULL OR a.name = t.n))"
-            " ORDER BY k"  # rows are locked in this order: the same in every transaction
-            " ON CONFLICT (store_id, agent_key)"
-            " DO UPDATE SET name = excluded.name, updated_at = now()"
-            " WHERE excluded.name IS NOT NULL AND agent.name IS DISTINCT FROM excluded.name"
-        ),
-        {
-            "store_id": store_id,
-            "keys": [key for key, _ in ordered],
-            "ifis": [orjson.dumps(_ifi(agent)).decode() for _, agent in ordered],
-            "names": [agent.get("name") for _, agent in ordered],
         },
     )
 

@@ -68,11 +68,14 @@ async def store(session: AsyncSession, principal: Principal, batch: Batch) -> li
     )
     await _check_duplicates(session, store_id, [p for p in prepared if p[0].id not in inserted])
     new_rows = [row for row, _ in prepared if row.id in inserted]
+    people = {key: agent for row in new_rows for key, agent in row.people.items()}
     referring = await repository.complete_batch(
-        session, store_id, [(row, inserted[row.id]) for row in new_rows]
+        session, store_id, [(row, inserted[row.id]) for row in new_rows], people
     )
     await _inherit_target_keys(session, store_id, new_rows, inserted, referring)
-    await _record_definitions(session, principal, new_rows)
+    # Only a credential with the `define` scope makes definitions canonical (xAPI §4.2).
+    if new_rows and not principal.scopes.isdisjoint({"define", "all"}):
+        await _merge_definitions(session, store_id, new_rows)
     if batch.parts:
         contents = [(sha2, part.content_type, part.content) for sha2, part in batch.parts.items()]
         await repository.insert_attachments(session, store_id, contents)
@@ -132,24 +135,10 @@ async def _inherit_target_keys(
         pending = await repository.referrers(session, store_id, changed) if changed else []
 
 
-async def _record_definitions(
-    session: AsyncSession, principal: Principal, rows: list[IndexedStatement]
-) -> None:
-    """Merge Activity definitions into the canonical ones and remember Agents' names.
-
-    Only a credential with the `define` scope makes definitions canonical (xAPI §4.2).
-    """
-    store_id = principal.store_id
-    people = {key: agent for row in rows for key, agent in row.people.items()}
-    if people:
-        await repository.upsert_agents(session, store_id, people)
-    if rows and not principal.scopes.isdisjoint({"define", "all"}):
-        await _merge_definitions(session, store_id, rows)
-
-
 async def _merge_definitions(
     session: AsyncSession, store_id: int, rows: list[IndexedStatement]
 ) -> None:
+    """Merge the Activity definitions of new statements into the canonical ones."""
     incoming: dict[str, JSONObject] = {}
     for row in rows:
         for activity_id, definition in row.definitions.items():
