@@ -4,6 +4,7 @@ Each `check_*` function takes the value and its JSON path and raises `BadRequest
 naming that path. They return the value (or a parsed form of it) so callers stay short.
 """
 
+import functools
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -123,8 +124,15 @@ def check_uuid(value: JSON, path: str) -> str:
     return value.lower()
 
 
+# The same IRIs and language tags recur in statement after statement (verbs, activities,
+# "en-US"): remembering the verdicts spares most regex runs on the ingest path.
+@functools.lru_cache(maxsize=65536)
+def _is_iri(value: str) -> bool:
+    return _IRI.match(value) is not None
+
+
 def check_iri(value: JSON, path: str) -> str:
-    if not isinstance(value, str) or not _IRI.match(value):
+    if not isinstance(value, str) or not _is_iri(value):
         raise fail(path, "must be an absolute IRI")
     return value
 
@@ -159,6 +167,7 @@ def check_mime_type(value: JSON, path: str) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=4096)
 def is_language_tag(value: str) -> bool:
     return bool(_LANGUAGE_TAG.match(value))
 
