@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from lrs.analytics import render
-from lrs.analytics.signals import friction, kpi
+from lrs.analytics.signals import friction, kpi, proficiency, social
 from lrs.auth.credentials import Principal
 from lrs.auth.dependencies import require
 from lrs.auth.scopes import Action
@@ -93,3 +93,58 @@ async def friction_cycles(
     rows = await friction.cycles(session, principal.store_id, params)
     columns = friction.cycle_columns(params)
     return render.respond(request, params, "friction.cycles", columns, rows)
+
+
+@router.get("/social", operation_id="get_social", responses=TIDY)
+async def social_comparison(
+    request: Request, session: SessionDep, principal: Analyst,
+    params: Annotated[social.SocialParams, Query()],
+) -> Response:  # fmt: skip
+    """Social-learning engagement vs performance, one row per cohort: engaged (tier by
+    `social_events >= k` or top tercile in W) vs not engaged learners on the outcome after W:
+    group sizes, means, difference with CI, Welch and Mann-Whitney p, Hedges' g, rank-biserial,
+    Spearman rho; tests suppressed below `min_test_n` per group (METRICS.md §3.2, §4.3)."""
+    rows = await social.comparison(session, principal.store_id, params)
+    columns = social.comparison_columns(params)
+    return render.respond(request, params, "social.comparison", columns, rows)
+
+
+@router.get("/social/learners", operation_id="get_social_learners", responses=TIDY)
+async def social_learners(
+    request: Request, session: SessionDep, principal: Analyst,
+    params: Annotated[social.SocialParams, Query()],
+) -> Response:  # fmt: skip
+    """One fact row per learner with a social event in W or an assessment after it: social
+    events, distinct social verbs, peers, active weeks, tier and outcome (METRICS.md §3.2)."""
+    rows = await social.learners(session, principal.store_id, params)
+    columns = social.learner_columns(params)
+    return render.respond(request, params, "social.learners", columns, rows)
+
+
+@router.get("/time-to-proficiency", operation_id="get_time_to_proficiency", responses=TIDY)
+async def time_to_proficiency(
+    request: Request, session: SessionDep, principal: Analyst,
+    params: Annotated[proficiency.ProficiencyParams, Query()],
+) -> Response:  # fmt: skip
+    """Time to proficiency per role and hire cohort month (of the start anchor in the
+    window): n, proficient, censored, p50/p90 days of the proficient, Kaplan-Meier p50/p90
+    and share proficient by day 30/60/90 with not-yet-proficient learners censored at
+    `as_of` (METRICS.md §3.3)."""
+    rows = await proficiency.summary(session, principal.store_id, params)
+    columns = proficiency.summary_columns(params)
+    return render.respond(request, params, "proficiency.summary", columns, rows)
+
+
+@router.get(
+    "/time-to-proficiency/learners", operation_id="get_time_to_proficiency_learners",
+    responses=TIDY,
+)  # fmt: skip
+async def time_to_proficiency_learners(
+    request: Request, session: SessionDep, principal: Analyst,
+    params: Annotated[proficiency.ProficiencyParams, Query()],
+) -> Response:  # fmt: skip
+    """One fact row per employment spell starting in the window: start anchor, proficiency
+    time, ttp days or censoring, and the proficient-before-start flag (METRICS.md §3.3)."""
+    rows = await proficiency.learners(session, principal.store_id, params)
+    columns = proficiency.fact_columns(params)
+    return render.respond(request, params, "proficiency.learners", columns, rows)

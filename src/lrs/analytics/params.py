@@ -39,7 +39,9 @@ class AnalyticsParams(BaseModel):
         description="Cohort dimensions, repeatable: team, platform, parent, grouping or "
         "ext:<context extension IRI>. They become the columns dim_1..dim_k.",
     )
-    min_n: int = Field(5, ge=1, description="Rows with n below this are suppressed.")
+    min_n: int = Field(
+        5, ge=1, le=1_000_000_000, description="Rows with n below this are suppressed."
+    )
     aliases: bool = Field(True, description="Apply the default verb alias table.")
     format: Literal["json", "csv"] | None = Field(
         None, description="Output format; `Accept: text/csv` also selects CSV."

@@ -8,6 +8,7 @@ parameters travel in the `X-Analytics-Params` header (JSON) and `params_hash` in
 import csv
 import hashlib
 import io
+import json
 import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -75,7 +76,8 @@ def respond(
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(["metric", "params_hash", *columns])
         writer.writerows([metric, digest, *(_cell(r[c]) for c in columns)] for r in table)
-        headers = {"X-Analytics-Params": orjson.dumps(echo).decode()}
+        # ASCII-only JSON: a header value must be Latin-1, and any parameter may hold more.
+        headers = {"X-Analytics-Params": json.dumps(echo, ensure_ascii=True, separators=(",", ":"))}
         return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
     body = {
         "metric": metric,

@@ -51,9 +51,19 @@ DEFAULT_SETS: dict[str, tuple[str, ...]] = {
     "employed": (f"{TLA}employed",),
     "proficiency": (f"{ADL}mastered", f"{TLA}achieved"),
     "passed": (f"{ADL}passed",),
+    "failed": (f"{ADL}failed",),
     "behaviour": (f"{DOD}performed", f"{DOD}applied", f"{DOD}used", f"{DOD}executed",
                   f"{DOD}demonstrated", f"{TINCAN}performed-offline"),
 }  # fmt: skip
+
+# SOCIAL_CONDITIONAL (METRICS.md §1.3, §1.7): `answered` is social unless its object is a quiz
+# item; `attended` is social when its object is a meeting or webinar.
+SOCIAL_ANSWERED = (f"{ADL}answered",)
+SOCIAL_ATTENDED = (f"{ADL}attended",)
+QUIZ_ITEM_TYPES = ("http://adlnet.gov/expapi/activities/cmi.interaction",
+                   "http://adlnet.gov/expapi/activities/question")  # fmt: skip
+MEETING_TYPES = ("http://adlnet.gov/expapi/activities/meeting",
+                 "http://id.tincanapi.com/activitytype/webinar")  # fmt: skip
 
 
 def canonical(iri: str) -> str:

@@ -104,9 +104,27 @@ def rescaled(score: str) -> str:
     return f"(CASE WHEN {checks} AND {high} > {low} THEN ({raw} - {low}) / ({high} - {low}) END)"
 
 
-def norm_score(source: str, alias: str = "s") -> str:
-    """`norm_score` by the configured `score_source`: rescaled_first or scaled_first."""
-    rescale = rescaled(f"({alias}.payload -> 'result' -> 'score')")
+def norm_score(source: str, alias: str = "s", score: str | None = None) -> str:
+    """`norm_score` by the configured `score_source`: rescaled_first or scaled_first. `score`:
+    an expression of `result.score` already extracted, if the query has one."""
+    rescale = rescaled(score or f"({alias}.payload -> 'result' -> 'score')")
     if source == "scaled_first":
         return f"coalesce({alias}.score_scaled, {rescale})"
     return f"coalesce({rescale}, {alias}.score_scaled)"
+
+
+def agent_key(agent: str) -> str:
+    """The canonical key (xapi/agents.py `agent_key`) of a jsonb Agent or identified Group;
+    NULL for an anonymous Group."""
+    return (f"coalesce('mbox:' || ({agent} ->> 'mbox'),"
+            f" 'mbox_sha1sum:' || lower({agent} ->> 'mbox_sha1sum'),"
+            f" 'openid:' || ({agent} ->> 'openid'),"
+            f" 'account:' || ({agent} #>> '{{account,homePage}}') || '|'"
+            f" || ({agent} #>> '{{account,name}}'))")  # fmt: skip
+
+
+def object_type(alias: str = "s") -> str:
+    """The object's activity type: as sent in the statement, else the stored definition."""
+    where = f"d.store_id = {alias}.store_id AND d.activity_id = {alias}.object_key"
+    stored = f"(SELECT d.definition ->> 'type' FROM activity d WHERE {where})"  # noqa: S608
+    return f"coalesce({alias}.payload #>> '{{object,definition,type}}', {stored})"

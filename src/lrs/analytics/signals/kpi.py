@@ -19,7 +19,9 @@ _PERIOD = ["period_start", "period_end"]
 
 class HoursParams(AnalyticsParams):
     max_session_hours: float = Field(8, gt=0, le=8760, description="Cap per experience (§2.4).")
-    headcount: int | None = Field(None, ge=1, description="Employees, for hours per employee.")
+    headcount: int | None = Field(
+        None, ge=1, le=1_000_000_000, description="Employees, for hours per employee."
+    )
     session_verbs: list[str] | None = Field(None, description="Override of the session set.")
 
 
