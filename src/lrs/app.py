@@ -15,6 +15,7 @@ from lrs.activities import endpoints as activity_endpoints
 from lrs.agents import endpoints as agent_endpoints
 from lrs.alternate_syntax import AlternateSyntaxMiddleware
 from lrs.analytics import endpoints as analytics_endpoints
+from lrs.analytics import verb_sets
 from lrs.api import json_response
 from lrs.config import Settings
 from lrs.db import create_engine, is_bad_input, is_unavailable, sessionmaker
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         health.router,
         metrics.router,
         analytics_endpoints.router,
+        verb_sets.router,
     ):
         app.include_router(router)
     return app

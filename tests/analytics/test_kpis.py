@@ -273,3 +273,75 @@ class TestFramework:
         allowed = await analytics.get("/kpis/learning-hours", auth=analyst.auth)
         assert allowed.status_code == 200
         assert key("x") == "mbox:mailto:x@example.com"
+
+
+DEPT = "https://example.com/extensions/department"
+
+
+def in_dept(dept: str) -> dict[str, object]:
+    return {"context": {"extensions": {DEPT: dept}}}
+
+
+class TestCohortValuesAndPeriods:
+    """Which statement gives a row its cohort values, and completions on both sides of the
+    enrolment period: the queries pick these without sorting every event."""
+
+    async def test_completion_cohort_is_that_of_the_first_enrolment(
+        self, client: httpx.AsyncClient, analytics: httpx.AsyncClient
+    ) -> None:
+        """ana launches `a` in Sales on Mar 3, again in Legal on Mar 5 -> Sales.
+        ben launches in Legal Mar 4 (a statement of the same second in Sales is later: Mar 6).
+        cat completed Feb 20 (before the window's enrolment), launches Mar 2, completes Apr 3:
+        an eventual completer, not within March. dan completed Mar 1 08:00, launches Mar 1
+        10:00, completes Mar 30: within March (the earlier completion does not hide it)."""
+        await post(
+            client,
+            stmt("ana", ADL + "launched", "a", "2025-03-03T00:00:00Z", **in_dept("Sales")),
+            stmt("ana", ADL + "launched", "a", "2025-03-05T00:00:00Z", **in_dept("Legal")),
+            stmt("ben", ADL + "launched", "a", "2025-03-04T00:00:00Z", **in_dept("Legal")),
+            stmt("ben", ADL + "launched", "a", "2025-03-06T00:00:00Z", **in_dept("Sales")),
+            stmt("cat", ADL + "completed", "a", "2025-02-20T00:00:00Z", **in_dept("Legal")),
+            stmt("cat", ADL + "launched", "a", "2025-03-02T00:00:00Z", **in_dept("Legal")),
+            stmt("cat", ADL + "completed", "a", "2025-04-03T00:00:00Z", **in_dept("Legal")),
+            stmt("dan", ADL + "completed", "a", "2025-03-01T08:00:00Z", **in_dept("Legal")),
+            stmt("dan", ADL + "launched", "a", "2025-03-01T10:00:00Z", **in_dept("Legal")),
+            stmt("dan", ADL + "completed", "a", "2025-03-30T00:00:00Z", **in_dept("Legal")),
+        )
+        window = {"since": "2025-02-01T00:00:00Z", "until": "2025-05-01T00:00:00Z", "min_n": 1}
+        found = await rows(analytics, "/kpis/completion-rate", **window, cohort=f"ext:{DEPT}")
+        by_dim = {r["dim_1"]: r for r in found}
+        assert set(by_dim) == {"Sales", "Legal"}
+        assert by_dim["Sales"]["n"] == 1
+        legal = by_dim["Legal"]
+        assert (legal["n"], legal["completers"], legal["completers_in_period"]) == (3, 2, 1)
+
+    async def test_hours_cohort_is_that_of_the_experience_last_statement(
+        self, client: httpx.AsyncClient, analytics: httpx.AsyncClient
+    ) -> None:
+        """ana's module `m`: 10 min in Sales, then 30 min in Legal -> one 30 min experience,
+        counted for Legal (its last statement)."""
+        await post(
+            client,
+            stmt("ana", ADL + "completed", "m", "2025-03-01T10:00:00Z",
+                 result={"duration": "PT10M"}, **in_dept("Sales")),
+            stmt("ana", ADL + "completed", "m", "2025-03-02T10:00:00Z",
+                 result={"duration": "PT30M"}, **in_dept("Legal")),
+        )  # fmt: skip
+        (row,) = await rows(
+            analytics, "/kpis/learning-hours", min_n=1, period="all", cohort=f"ext:{DEPT}"
+        )
+        assert (row["dim_1"], row["experiences"], row["hours"]) == ("Legal", 1, pytest.approx(0.5))
+
+    async def test_unrequested_deployments_take_the_first_deployment_cohort(
+        self, client: httpx.AsyncClient, analytics: httpx.AsyncClient
+    ) -> None:
+        """ana launches `w` in Sales Mar 2 then in Legal Mar 3, never requested -> one
+        unrequested deployment, Sales, March."""
+        await post(
+            client,
+            stmt("ana", ADL + "launched", "w", "2025-03-03T00:00:00Z", **in_dept("Legal")),
+            stmt("ana", ADL + "launched", "w", "2025-03-02T00:00:00Z", **in_dept("Sales")),
+        )
+        window = {"since": "2025-03-01T00:00:00Z", "until": "2025-04-01T00:00:00Z", "min_n": 1}
+        (row,) = await rows(analytics, "/friction", **window, cohort=f"ext:{DEPT}")
+        assert (row["dim_1"], row["unrequested_deployments"]) == ("Sales", 1)

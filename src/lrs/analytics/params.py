@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from lrs.analytics import vocabulary
 
@@ -46,6 +46,8 @@ class AnalyticsParams(BaseModel):
     format: Literal["json", "csv"] | None = Field(
         None, description="Output format; `Accept: text/csv` also selects CSV."
     )
+    # The store's replacements of default verb sets (analytics/verb_sets.py), set per request.
+    _store_sets: dict[str, list[str]] = PrivateAttr(default_factory=dict)
 
     @field_validator("since", "until")
     @classmethod
@@ -69,9 +71,13 @@ class AnalyticsParams(BaseModel):
                 raise ValueError(f"unknown cohort dimension {dim!r}")
         return value
 
+    def use_store_sets(self, sets: dict[str, list[str]]) -> None:
+        self._store_sets = sets
+
     def verbs(self, name: str, override: list[str] | None = None) -> list[str]:
-        """The verb set `name` (or its per-request override), alias-expanded."""
-        chosen = override if override else vocabulary.DEFAULT_SETS[name]
+        """The verb set `name`, alias-expanded: the request's override, else the store's,
+        else the default."""
+        chosen = override or self._store_sets.get(name) or vocabulary.DEFAULT_SETS[name]
         return vocabulary.expand(chosen, self.aliases)
 
     def as_of(self) -> datetime:
@@ -79,4 +85,9 @@ class AnalyticsParams(BaseModel):
         return self.until or datetime.now(UTC)
 
     def echo(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude={"format"})
+        """The parameters as applied, the store's verb sets included, so that `params_hash`
+        changes when the store's configuration does."""
+        echoed = self.model_dump(mode="json", exclude={"format"})
+        if self._store_sets:
+            echoed["store_verb_sets"] = self._store_sets
+        return echoed

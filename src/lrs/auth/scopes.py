@@ -25,6 +25,7 @@ class Action(enum.Enum):
     DEFINE = "define activities and agents"
     RESOURCES_READ = "read activities and agents"
     ANALYTICS_READ = "read analytics"
+    ANALYTICS_CONFIGURE = "configure analytics"
 
 
 # The scopes that grant each action. `statements/read/mine` grants reading statements
@@ -44,6 +45,8 @@ GRANTED_BY: dict[Action, frozenset[str]] = {
     ),
     # Not an xAPI scope: aggregates across learners, for analysts and BI tools (analytics/).
     Action.ANALYTICS_READ: frozenset({"analytics/read", "all/read", "all"}),
+    # Changing what a store's signals count (its verb sets) is the store owner's call.
+    Action.ANALYTICS_CONFIGURE: frozenset({"all"}),
 }
 
 

@@ -2,7 +2,7 @@
 
 from lrs.models.activity import Activity
 from lrs.models.agent import Agent
-from lrs.models.analytics import statement_analytics
+from lrs.models.analytics import VerbSet, statement_analytics
 from lrs.models.attachment import Attachment
 from lrs.models.base import Base
 from lrs.models.credential import Credential
@@ -22,5 +22,6 @@ __all__ = [
     "StatementActivity",
     "StatementAgent",
     "Store",
+    "VerbSet",
     "statement_analytics",
 ]

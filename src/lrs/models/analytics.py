@@ -1,4 +1,4 @@
-"""The index the analytics layer reads through (analytics/queries).
+"""What the analytics layer reads through: its covering index, and per-store verb sets.
 
 Every signal selects statements by store and verb set within a `timestamp` window, and reads
 only projected columns unless a cohort dimension asks for the payload: this covering index
@@ -6,8 +6,12 @@ turns those reads into index-only scans. It is partial on `NOT voided`, so voidi
 statement from it in the same transaction — nothing can serve a voided statement's numbers.
 """
 
-from sqlalchemy import Index, text
+from datetime import datetime
 
+from sqlalchemy import ARRAY, DateTime, ForeignKey, Index, Text, func, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lrs.models.base import Base
 from lrs.models.statement import Statement
 
 ANALYTICS_INCLUDE = ["actor_key", "object_key", "object_kind", "registration", "duration_ms",
@@ -21,3 +25,17 @@ statement_analytics = Index(
     postgresql_include=ANALYTICS_INCLUDE,
     postgresql_where=text("NOT voided"),
 )
+
+
+class VerbSet(Base):
+    """A store's replacement for one default verb set of the analytics layer (METRICS.md §1.7):
+    the store's data speaks its own vocabulary, so every signal of that store uses it."""
+
+    __tablename__ = "analytics_verb_set"
+
+    store_id: Mapped[int] = mapped_column(
+        ForeignKey("store.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    verbs: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

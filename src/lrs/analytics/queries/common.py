@@ -87,9 +87,23 @@ def activity(level: str, alias: str = "s") -> str:
     return f"coalesce({alias}.payload #>> {path}, {alias}.object_key)"
 
 
+def pick_seq(agg: str, condition: str | None = None) -> str:
+    """The `seq` of a group's first (`agg` = min) or last (max) statement by timestamp, then
+    seq, among those meeting `condition`. Unlike `array_agg(... ORDER BY)` it leaves the group
+    free to hash, and cohort values are then read from that one statement (`by_seq`), not
+    from the payload of every statement grouped."""
+    where = f" FILTER (WHERE {condition})" if condition else ""
+    return f"CAST(({agg}(ARRAY[extract(epoch FROM s.timestamp), s.seq]){where})[2] AS bigint)"
+
+
+def by_seq(seq: str, alias: str = "s") -> str:
+    """Join the statement whose seq is `seq` (in the caller's store)."""
+    return f"JOIN statement {alias} ON {alias}.store_id = :store_id AND {alias}.seq = {seq}"
+
+
 async def fetch(session: AsyncSession, sql: str, binds: dict[str, Any]) -> list[dict[str, Any]]:
     """Run one analytics query with memory enough to sort and hash in RAM."""
-    await session.execute(text("SET LOCAL work_mem = '64MB'"))
+    await session.execute(text("SET LOCAL work_mem = '256MB'"))
     result = await session.execute(text(sql), binds)
     return [dict(row._mapping) for row in result]
 

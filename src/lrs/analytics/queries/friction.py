@@ -4,7 +4,16 @@ deployments that no request preceded."""
 from typing import Any
 
 from lrs.analytics.params import AnalyticsParams
-from lrs.analytics.queries.common import activity, dims, period_end, period_start, window
+from lrs.analytics.queries.common import (
+    activity,
+    by_seq,
+    dim_select,
+    dims,
+    period_end,
+    period_start,
+    pick_seq,
+    window,
+)
 
 PLANNED_START = "http://id.tincanapi.com/extension/planned-start-time"
 
@@ -44,25 +53,23 @@ ORDER BY s.actor_key, req.activity_id, s.timestamp, stage
 
 def unrequested(params: AnalyticsParams, level: str, binds: dict[str, Any]) -> str:
     """Per period (of the first deployment) and cohort: pairs deployed before any request."""
+    where = window(params, binds)
     dim_sql = dims(params, binds)
-    first = "".join(
-        f", (array_agg({e} ORDER BY s.timestamp) FILTER (WHERE s.verb_id = ANY(:deploy)))[1]"
-        f" AS dim_{i}"
-        for i, e in enumerate(dim_sql, start=1)
-    )
+    first = f", {pick_seq('min', 's.verb_id = ANY(:deploy)')} AS first_seq" if dim_sql else ""
     cols = "".join(f", dim_{i}" for i in range(1, len(dim_sql) + 1))
-    start = period_start(params, "t_deploy")
+    start = period_start(params, "p.t_deploy")
     return f"""
 WITH pair AS (
     SELECT min(s.timestamp) FILTER (WHERE s.verb_id = ANY(:deploy)) AS t_deploy,
            min(s.timestamp) FILTER (WHERE s.verb_id = ANY(:request)) AS t_request{first}
     FROM statement s
-    WHERE {window(params, binds)} AND s.object_kind = 'Activity'
+    WHERE {where} AND s.object_kind = 'Activity'
       AND (s.verb_id = ANY(:deploy) OR s.verb_id = ANY(:request))
     GROUP BY s.actor_key, {activity(level)}
 )
-SELECT {start} AS period_start, {period_end(params, start)} AS period_end{cols},
+SELECT {start} AS period_start, {period_end(params, start)} AS period_end{dim_select(dim_sql)},
        count(*) AS unrequested
-FROM pair WHERE t_deploy IS NOT NULL AND (t_request IS NULL OR t_deploy < t_request)
+FROM pair p {by_seq("p.first_seq") if dim_sql else ""}
+WHERE p.t_deploy IS NOT NULL AND (p.t_request IS NULL OR p.t_deploy < p.t_request)
 GROUP BY 1, 2{cols}
 """  # noqa: S608 (fragments are constants; values are bound)
