@@ -59,6 +59,8 @@ def _environment(data_dir: Path) -> dict[str, str]:
 def _check_port_free(port: int) -> None:
     """A server already on the port would answer our readiness probe and get benchmarked."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As uvicorn binds: connections of an earlier run still in TIME_WAIT don't count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError:

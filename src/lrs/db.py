@@ -2,6 +2,7 @@
 
 import warnings
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ from alembic.config import Config
 from fastapi import Depends, Request
 from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -121,6 +123,14 @@ def start_embedded(data_dir: Path) -> str:
 
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def autocommit(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection outside any transaction, back in the pool as soon as the block ends: for a
+    read that needs no snapshot, in one round trip (no BEGIN, no COMMIT)."""
+    async with engine.connect() as connection:
+        yield await connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:

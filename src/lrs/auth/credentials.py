@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from lrs.auth.scopes import validate_scopes
 from lrs.xapi.agents import agent_key
@@ -37,7 +37,9 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-async def authenticate(session: AsyncSession, key: str, secret: str) -> Principal | None:
+async def authenticate(
+    session: AsyncSession | AsyncConnection, key: str, secret: str
+) -> Principal | None:
     row = (
         await session.execute(
             text(

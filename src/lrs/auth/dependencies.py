@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 
 from lrs.auth.credentials import Principal, authenticate
 from lrs.auth.scopes import GRANTED_BY, Action
-from lrs.db import SessionDep
+from lrs.db import autocommit
 from lrs.exceptions import Forbidden, Unauthorized
 
 
@@ -28,9 +28,12 @@ def _basic_credentials(request: Request) -> tuple[str, str]:
     return key, secret
 
 
-async def current_principal(request: Request, session: SessionDep) -> Principal:
+async def current_principal(request: Request) -> Principal:
+    """The caller, looked up outside the request's transaction: a write holds no connection
+    while it waits for its group commit (statements/group_commit.py)."""
     key, secret = _basic_credentials(request)
-    principal = await authenticate(session, key, secret)
+    async with autocommit(request.app.state.engine) as connection:
+        principal = await authenticate(connection, key, secret)
     if principal is None:
         raise Unauthorized("unknown or revoked credentials", field="Authorization")
     return principal

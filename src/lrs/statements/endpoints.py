@@ -1,5 +1,6 @@
 """HTTP endpoints of the Statement resource (xAPI-Communication §2.1)."""
 
+from datetime import datetime
 from email.utils import format_datetime
 from typing import Annotated, Any
 
@@ -14,6 +15,7 @@ from lrs.db import SessionDep
 from lrs.exceptions import BadRequest
 from lrs.limits import check_batch_size
 from lrs.statements import attachments, query, service
+from lrs.statements.group_commit import GroupCommit, Stored
 from lrs.versioning import VersionDep
 from lrs.xapi import multipart
 from lrs.xapi.formats import parse_accept_language
@@ -27,8 +29,17 @@ Reader = Annotated[Principal, Depends(require(Action.STATEMENTS_READ))]
 async def consistent_through_header(session: AsyncSession) -> dict[str, str]:
     """Every Statement resource response carries X-Experience-API-Consistent-Through (§2.1.3);
     app.py adds it to error responses too."""
-    through = await service.consistent_through(session)
+    return _through_header(await service.consistent_through(session))
+
+
+def _through_header(through: datetime) -> dict[str, str]:
     return {"X-Experience-API-Consistent-Through": through.isoformat()}
+
+
+async def _store(request: Request, principal: Principal, batch: service.Batch) -> Stored:
+    """Writes go through the worker's group commit (statements/group_commit.py)."""
+    group_commit: GroupCommit = request.app.state.group_commit
+    return await group_commit.store(principal, batch)
 
 
 _STATEMENT_BODY = {
@@ -46,23 +57,19 @@ _STATEMENT_BODY = {
 
 
 @router.post("/statements", operation_id="post_statements", openapi_extra=_STATEMENT_BODY)
-async def post(
-    request: Request, session: SessionDep, principal: Writer, version: VersionDep
-) -> Response:
+async def post(request: Request, principal: Writer, version: VersionDep) -> Response:
     """Store one statement or a batch, all or nothing; answers the ids in order (§2.1.2)."""
     check_params(request, ())
     body, parts = await _read(request)
     check_batch_size(body, request.app.state.settings.max_batch_statements)
-    ids = await service.store(session, principal, service.prepare(body, principal, version, parts))
-    return json_response(ids, headers=await consistent_through_header(session))
+    stored = await _store(request, principal, service.prepare(body, principal, version, parts))
+    return json_response(stored.ids, headers=_through_header(stored.consistent_through))
 
 
 @router.put(
     "/statements", status_code=204, operation_id="put_statement", openapi_extra=_STATEMENT_BODY
 )
-async def put(
-    request: Request, session: SessionDep, principal: Writer, version: VersionDep
-) -> Response:
+async def put(request: Request, principal: Writer, version: VersionDep) -> Response:
     """Store one statement under the id given as `statementId` (§2.1.1)."""
     params = check_params(request, ("statementId",))
     if "statementId" not in params:
@@ -73,8 +80,8 @@ async def put(
         raise BadRequest("must be a single statement object", field="statement")
     if str(body.setdefault("id", statement_id)).lower() != statement_id:
         raise BadRequest("differs from the statementId parameter", field="statement.id")
-    await service.store(session, principal, service.prepare(body, principal, version, parts))
-    return Response(status_code=204, headers=await consistent_through_header(session))
+    stored = await _store(request, principal, service.prepare(body, principal, version, parts))
+    return Response(status_code=204, headers=_through_header(stored.consistent_through))
 
 
 @router.get("/statements", operation_id="get_statements")
