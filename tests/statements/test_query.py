@@ -339,6 +339,10 @@ class TestPaging:
         stored = await save(client, both, both, both)
         found = await ids_of(client, activity=course["id"], related_activities="true", limit=2)
         assert found == [stored[2], stored[1]]
+        page = await query(client, activity=course["id"], related_activities="true", limit=2)
+        rest = (await client.get(page["more"].removeprefix("/xapi"))).json()
+        assert [s["id"] for s in rest["statements"]] == [stored[0]]
+        assert rest["more"] == ""
 
     async def test_more_cannot_be_combined(self, client: httpx.AsyncClient) -> None:
         await save(client, statement(), statement())

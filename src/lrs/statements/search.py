@@ -41,9 +41,7 @@ async def select_statements(
     """Up to `limit` statements matching `query`, voided ones never included, and whether
     more may follow. Statements match directly, or (StatementRef statements only) through
     their target's keys; each branch is index-ordered and the database merges the two."""
-    params: dict[str, Any] = {"store_id": store_id, "authority": authority}
-    # A statement can meet a link filter in several places, so the join may repeat it.
-    params["limit"] = fetch = 2 * limit + 1
+    params: dict[str, Any] = {"store_id": store_id, "authority": authority, "limit": limit + 1}
     by_time = query.since is not None or query.until is not None
     direction = "ASC" if query.ascending else "DESC"
     order = f"stored {direction}, seq {direction}" if by_time else f"seq {direction}"
@@ -65,16 +63,17 @@ async def select_statements(
     union = " UNION ALL ".join(f"({branch})" for branch in branches)
     outer = f"SELECT seq, CAST(payload AS text) AS payload, stored FROM ({union}) u"
     rows = await session.execute(text(f"{outer} ORDER BY {order} LIMIT :limit"), params)
-    raw = [StatementRow(row.seq, row.payload, row.stored) for row in rows]
-    unique = list({row.seq: row for row in raw}.values())
-    return unique[:limit], len(unique) > limit or len(raw) == fetch
+    found = [StatementRow(row.seq, row.payload, row.stored) for row in rows]
+    return found[:limit], len(found) > limit
 
 
 def _select(conditions: list[str], driving: _Link | None, order: str, direction: str) -> str:
     source = "statement s"
     if driving is not None:
         # Walk the link index in seq order and join each row: no sort, no full match set.
-        source = (f"(SELECT a.seq FROM {driving.table} a WHERE {driving.condition}"
+        # DISTINCT: a statement can meet the filter in several places (actor and instructor,
+        # object and parent); on the ordered scan it only skips neighbours.
+        source = (f"(SELECT DISTINCT a.seq FROM {driving.table} a WHERE {driving.condition}"
                   f" ORDER BY a.seq {direction}) l JOIN statement s"
                   " ON s.store_id = :store_id AND s.seq = l.seq")  # fmt: skip
     where = " AND ".join(conditions)
