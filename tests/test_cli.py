@@ -43,12 +43,14 @@ class TestCli:
         assert result.exit_code != 0
         assert "unknown scopes root" in result.output
 
-    def test_unknown_store_is_refused(self) -> None:
+    @pytest.mark.parametrize("command", ["create", "list"])
+    def test_unknown_store_is_refused(self, command: str) -> None:
         result = runner.invoke(
-            app, ["credentials", "create", "--store", "nope-" + secrets.token_hex(4)]
+            app, ["credentials", command, "--store", "nope-" + secrets.token_hex(4)]
         )
         assert result.exit_code != 0
         assert "no store named" in result.output
+        assert "statements/" not in result.output  # no other store's credentials
 
     def test_db_upgrade_is_idempotent_and_check_passes(self) -> None:
         assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
@@ -65,5 +67,22 @@ def test_commands_work_on_a_fresh_embedded_data_dir(
         created = runner.invoke(app, ["stores", "create", "fresh"])
         assert created.exit_code == 0, created.output
         assert "fresh" in runner.invoke(app, ["stores", "list"]).output
+    finally:
+        db.stop_embedded(tmp_path)
+
+
+def test_operations_work_on_a_fresh_embedded_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The operators' commands migrate a fresh embedded database too, before their work."""
+    monkeypatch.delenv("LRS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("LRS_DATA_DIR", str(tmp_path / "data"))
+    out = tmp_path / "out.ndjson"
+    try:
+        exported = runner.invoke(app, ["export", "--store", "default", "--output", str(out)])
+        assert "no store named" in exported.output, exported.output
+        assert runner.invoke(app, ["stores", "create", "default"]).exit_code == 0
+        purged = runner.invoke(app, ["purge", "--until", "2020-01-01", "--dry-run"])
+        assert purged.exit_code == 0, purged.output
     finally:
         db.stop_embedded(tmp_path)

@@ -1,6 +1,9 @@
 """CORS for browser-based activities, and the request size limit."""
 
+from collections.abc import AsyncIterator
+
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from lrs.app import create_app
@@ -48,3 +51,25 @@ class TestBodyLimit:
         assert response.status_code == 413
         assert fine.status_code == 200
         assert len(listed.json()["statements"]) == 1
+
+    @pytest.mark.parametrize("path", ["/statements", "/statements?method=PUT"])
+    async def test_oversize_body_without_content_length_is_413(
+        self, database_url: str, store: StoreAccess, path: str
+    ) -> None:
+        """Sent in chunks, the body is counted as it is read: by a resource, or by the
+        alternate request syntax reading its form."""
+        small = create_app(Settings(database_url=database_url, max_request_bytes=2000))
+
+        async def chunks() -> AsyncIterator[bytes]:
+            for _ in range(10):
+                yield b"content=" + b"x" * 500
+
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=small), base_url="http://t/xapi", auth=store.auth,
+            headers={"X-Experience-API-Version": "1.0.3",
+                     "Content-Type": "application/x-www-form-urlencoded"},
+        ) as client:  # fmt: skip
+            response = await client.post(path, content=chunks())
+        await small.state.engine.dispose()
+        assert response.status_code == 413, response.text
+        assert "larger than 2000 bytes" in response.json()["message"]

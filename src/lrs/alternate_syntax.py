@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lrs.exceptions import BadRequest
+from lrs.exceptions import BadRequest, LRSError
 from lrs.versioning import XAPI_PREFIX, send_error
 from lrs.xapi.versions import VERSION_HEADER, XAPIVersion, parse_version_header
 
@@ -34,7 +34,7 @@ class AlternateSyntaxMiddleware:
             return
         try:
             rewritten, content = await _rewrite(scope, receive, query)
-        except BadRequest as error:
+        except LRSError as error:  # a malformed request, or a body over the limit (413)
             await send_error(send, error, XAPIVersion.V1)
             return
         await self.app(rewritten, _replay(content), send)

@@ -38,12 +38,7 @@ def _server_url(settings: Settings) -> str:
 
 
 def _database_url(settings: Settings) -> str:
-    """The database, migrated when it is the embedded one, so that any command works on a
-    fresh data directory (a configured server is migrated by its operator: `lrs db upgrade`)."""
-    url = _server_url(settings)
-    if not settings.database_url:
-        db.upgrade(url)
-    return url
+    return db.command_url(settings.database_url, settings.data_dir)
 
 
 def _run(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -172,6 +167,8 @@ def credentials_list(store: Annotated[str | None, typer.Option(help="Store name.
 
     async def rows(session: AsyncSession) -> list[dict[str, Any]]:
         store_id = await credentials.find_store(session, store) if store else None
+        if store and store_id is None:
+            raise typer.BadParameter(f"no store named {store!r}", param_hint="--store")
         return await credentials.list_credentials(session, store_id)
 
     _echo_rows(_run(_database_url(Settings()), rows))

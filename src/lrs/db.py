@@ -121,6 +121,17 @@ def start_embedded(data_dir: Path) -> str:
     return f"postgresql+asyncpg://postgres@/lrs?host={socket_dir}"
 
 
+def command_url(database_url: str | None, data_dir: Path) -> str:
+    """The database of a CLI command: the configured server, or the embedded one, started and
+    migrated on first use so that any command works on a fresh data directory (a configured
+    server is migrated by its operator: `lrs db upgrade`)."""
+    if database_url:
+        return database_url
+    url = start_embedded(data_dir)
+    upgrade(url)
+    return url
+
+
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 

@@ -1,9 +1,16 @@
 """/healthz, /readyz and /metrics: outside /xapi, no credentials, no version header."""
 
+import asyncio
+
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import make_url
 
+from lrs import db
+from lrs.app import create_app
+from lrs.config import Settings
+from tests.conftest import recreate_database
 from tests.factories import statement
 
 
@@ -25,6 +32,29 @@ class TestHealth:
         response = await plain.get("/readyz")
         assert response.status_code == 200, response.text
         assert response.json()["status"] == "ready"
+
+    @pytest.mark.parametrize("revision", [None, "0004"])
+    async def test_readyz_is_503_until_migrations_are_current(
+        self, database_url: str, revision: str | None
+    ) -> None:
+        url = make_url(database_url)
+        name = f"{url.database}_readyz"
+        await recreate_database(database_url, name)
+        behind = url.set(database=name).render_as_string(hide_password=False)
+        if revision is not None:
+            await asyncio.to_thread(db.upgrade, behind, revision)
+        app = create_app(Settings(database_url=behind))
+        try:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://t"
+            ) as plain:
+                response = await plain.get("/readyz")
+        finally:
+            await app.state.engine.dispose()
+        assert response.status_code == 503
+        assert response.json()["reason"].startswith(
+            f"migrations at {[revision] if revision else []}"
+        )
 
 
 class TestMetrics:

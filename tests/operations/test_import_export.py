@@ -4,7 +4,9 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
+from lrs.operations import importer
 from tests.factories import COMPLETED
 from tests.operations.conftest import export, lrs, statements, write_ndjson
 
@@ -58,6 +60,33 @@ class TestImport:
         assert len(export(store_name)) == 5 + 6
         kept = next(s for s in export(store_name) if s["id"] == first[2]["id"])
         assert kept["verb"]["id"] == COMPLETED
+
+    def test_refusals_of_a_run_that_stops_are_reported_once(
+        self, store_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A run that dies after its first chunk has already written that chunk's refusals; the
+        resumed run skips the chunk and does not report them again."""
+        invalid = {**statements(1)[0], "verb": {"id": "not an iri"}}
+        source = write_ndjson(tmp_path / "s.ndjson", [*statements(2), invalid, *statements(4)])
+        report = tmp_path / "s.ndjson.lrs-import-rejected.ndjson"
+        original = importer.Progress.save
+        saves = 0
+
+        def save_then_die(self: importer.Progress, source: Path, done: int) -> None:
+            nonlocal saves
+            original(self, source, done)
+            saves += 1
+            if saves == 1:
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(importer.Progress, "save", save_then_die)
+        lrs("import", str(source), "--store", store_name, "--chunk", "3")
+        assert [json.loads(line)["line"] for line in report.read_text().splitlines()] == [3]
+        monkeypatch.setattr(importer.Progress, "save", original)
+        resumed = lrs("import", str(source), "--store", store_name, "--chunk", "3")
+        assert "stored or already present: 4" in resumed.output, resumed.output
+        assert [json.loads(line)["line"] for line in report.read_text().splitlines()] == [3]
+        assert len(export(store_name)) == 6
 
     def test_a_directory_of_json_arrays_and_ndjson(self, store_name: str, tmp_path: Path) -> None:
         (tmp_path / "in").mkdir()

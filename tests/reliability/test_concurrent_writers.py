@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from lrs.auth import credentials
 from lrs.statements import service
 from lrs.xapi.versions import XAPIVersion
-from tests.conftest import StoreAccess
+from tests.conftest import StoreAccess, new_credential
 from tests.factories import statement
 
 WRITERS = 6
@@ -38,8 +38,11 @@ def _batch(writer: int, round_: int, rng: random.Random) -> list[dict[str, objec
 
 async def _write(app: FastAPI, store: StoreAccess, writer: int) -> list[int]:
     rng = random.Random(writer)  # noqa: S311 (an order, not a secret)
+    # A credential each: one credential's writes share a group commit, one at a time
+    # (statements/group_commit.py); several write concurrently, as several LMSs would.
+    own = await new_credential(app, store.store_id, ["all"])
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t/xapi", auth=store.auth,
+        transport=httpx.ASGITransport(app=app), base_url="http://t/xapi", auth=own.auth,
         headers={"X-Experience-API-Version": "1.0.3"}, timeout=60,
     ) as client:  # fmt: skip
         statuses = []

@@ -47,6 +47,10 @@ def _expected_revisions() -> set[str]:
 
 
 async def _current_revisions(engine: AsyncEngine) -> set[str]:
+    """The migrations applied; none on a database never migrated (no alembic_version)."""
     async with engine.connect() as connection:
+        table = await connection.scalar(text("SELECT to_regclass('alembic_version')"))
+        if table is None:
+            return set()
         found = await connection.execute(text("SELECT version_num FROM alembic_version"))
         return set(found.scalars())

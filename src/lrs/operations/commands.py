@@ -13,6 +13,7 @@ import hashlib
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -64,7 +65,7 @@ def _with_database(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[
     errors."""
     settings = Settings()
     logs.configure(settings.log_level, settings.log_format)
-    url = settings.database_url or db.start_embedded(settings.data_dir)
+    url = db.command_url(settings.database_url, settings.data_dir)
 
     async def main() -> T:
         engine = db.create_engine(url, pool_size=2)
@@ -131,6 +132,8 @@ def import_command(
         progress.done = {}
     home_page = Settings().authority_home_page
 
+    refusals = _Refusals(base.with_name(path.name + ".lrs-import-rejected.ndjson"))
+
     async def work(sessions: async_sessionmaker[AsyncSession]) -> importer.Report:
         principal = await _principal(sessions, store, credential, home_page)
         run = importer.Importer(sessions, principal, version, chunk)
@@ -138,25 +141,47 @@ def import_command(
             for source in importer.sources(path):
                 skip = progress.done.get(source.name, 0)
                 task = bar.add_task(source.name, total=importer.count(source), completed=skip)
-                done = functools.partial(_checkpoint, progress, bar, source, task)
+                done = functools.partial(_checkpoint, progress, refusals, run, bar, source, task)
                 await run.run(source, skip, done)
         return run.report
 
     report = _with_database(work)
-    rejected_file = base.with_name(path.name + ".lrs-import-rejected.ndjson")
-    if report.rejected:
-        with rejected_file.open("ab") as out:
-            out.write(b"".join(orjson.dumps(r) + b"\n" for r in report.rejected))
+    refusals.write(report)  # any refused after the last chunk
     audit.info("statements_imported", path=str(path), acknowledged=report.acknowledged,
                rejected=len(report.rejected), operator=getpass.getuser())  # fmt: skip
     typer.echo(f"stored or already present: {report.acknowledged}")
     if report.rejected:
-        typer.echo(f"refused: {len(report.rejected)} (listed in {rejected_file})")
+        typer.echo(f"refused: {len(report.rejected)} (listed in {refusals.path})")
+
+
+@dataclass
+class _Refusals:
+    """The report of refused statements, appended chunk by chunk."""
+
+    path: Path
+    written: int = 0
+
+    def write(self, report: importer.Report) -> None:
+        new = report.rejected[self.written :]
+        if new:
+            with self.path.open("ab") as out:
+                out.write(b"".join(orjson.dumps(r) + b"\n" for r in new))
+            self.written = len(report.rejected)
 
 
 def _checkpoint(
-    progress: importer.Progress, bar: Progress, source: Path, task: Any, total: int, size: int
+    progress: importer.Progress,
+    refusals: _Refusals,
+    run: importer.Importer,
+    bar: Progress,
+    source: Path,
+    task: Any,
+    total: int,
+    size: int,
 ) -> None:
+    """After each committed chunk: its refusals first, then the progress that skips the chunk
+    on a resumed run (the other order would lose them if the run stopped in between)."""
+    refusals.write(run.report)
     progress.save(source, total)
     bar.advance(task, size)
 
