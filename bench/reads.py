@@ -115,11 +115,11 @@ async def _run_shape(
     returned = 0
     deadline = time.monotonic() + SHAPE_TIME_LIMIT_S
     # One unmeasured request first: the figure is for a warm service, not the first call.
-    await _get(http, _params(name, rng, sample), tally)
+    await _get(http, shape_params(name, rng, sample), tally)
     for _ in range(repeats):
         if time.monotonic() > deadline:
             break
-        seconds, body = await _get(http, _params(name, rng, sample), tally)
+        seconds, body = await _get(http, shape_params(name, rng, sample), tally)
         latencies.append(seconds)
         returned += _returned(body)
     count = len(latencies)
@@ -127,7 +127,7 @@ async def _run_shape(
     return {"n": count, **percentiles_ms(latencies, (50, 95)), "avg_returned": average}
 
 
-def _params(name: str, rng: random.Random, sample: Sample) -> dict[str, str]:
+def shape_params(name: str, rng: random.Random, sample: Sample) -> dict[str, str]:
     params = SHAPES[name](rng, sample)
     return params if name == "statement_id" else {**params, "limit": QUERY_LIMIT}
 

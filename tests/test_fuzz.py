@@ -24,6 +24,7 @@ from schemathesis.core.result import Ok
 
 from lrs import db
 from lrs.auth import credentials
+from lrs.xapi.versions import XAPIVersion
 from tests.serving import serving
 
 OPENAPI = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
@@ -47,19 +48,19 @@ async def _credential(database_url: str) -> tuple[str, str]:
 @pytest.fixture(scope="module")
 def lrs_server(
     database_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, dict[str, str]]]:
+) -> Iterator[tuple[str, str]]:
     key, secret = asyncio.run(_credential(database_url))
-    auth = httpx.BasicAuth(key, secret)._auth_header
-    headers = {"Authorization": auth, "X-Experience-API-Version": "1.0.3"}
     with serving(database_url, tmp_path_factory.mktemp("fuzz") / "serve.log") as base:
-        yield base, headers
+        yield base, httpx.BasicAuth(key, secret)._auth_header
 
 
+@pytest.mark.parametrize("version", [v.value for v in XAPIVersion])
 def test_no_operation_answers_500_or_breaks_its_schema(
-    lrs_server: tuple[str, dict[str, str]],
+    lrs_server: tuple[str, str], version: str
 ) -> None:
-    base, headers = lrs_server
-    deadline = time.monotonic() + SECONDS
+    base, auth = lrs_server
+    headers = {"Authorization": auth, "X-Experience-API-Version": version}
+    deadline = time.monotonic() + SECONDS / len(XAPIVersion)
     statuses: list[int] = []
     schema = schemathesis.openapi.from_path(OPENAPI)
     loaded = list(schema.get_all_operations())

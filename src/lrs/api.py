@@ -24,6 +24,30 @@ def check_params(request: Request, allowed: Iterable[str]) -> dict[str, str]:
     return params
 
 
+def query_parameters(
+    *required: str, optional: Iterable[str] = (), body: bool = False
+) -> dict[str, Any]:
+    """The OpenAPI description of query parameters read by `check_params` (so FastAPI does
+    not see them), and of a body of any type."""
+    extra: dict[str, Any] = {
+        "parameters": [
+            {
+                "name": name,
+                "in": "query",
+                "required": name in required,
+                "schema": {"type": "string"},
+            }
+            for name in (*required, *optional)
+        ]
+    }
+    if body:
+        extra["requestBody"] = {
+            "required": True,
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    return extra
+
+
 def json_response(
     content: Any, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.middleware.cors import CORSMiddleware
 
+from lrs import openapi
 from lrs.about import endpoints as about_endpoints
 from lrs.activities import endpoints as activity_endpoints
 from lrs.agents import endpoints as agent_endpoints
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         description="An xAPI Learning Record Store with a learning-analytics layer.",
     )
+    app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker(engine)

@@ -134,6 +134,15 @@ class TestCompletionRate:
         assert row["completion_rate_in_period"] == pytest.approx(2 / 6)
         assert row["waived_n"] == 1
 
+    async def test_one_period_for_the_whole_window(
+        self, client: httpx.AsyncClient, analytics: httpx.AsyncClient
+    ) -> None:
+        """period=all: one row for the window; within-period is then the same as eventual."""
+        await _completion_fixture(client)
+        window = {"since": "2025-03-01T00:00:00Z", "until": "2025-05-01T00:00:00Z"}
+        (row,) = await rows(analytics, "/kpis/completion-rate", period="all", **window)
+        assert (row["n"], row["completers"], row["completers_in_period"]) == (6, 3, 3)
+
     async def test_waived_can_count_and_aliases_can_be_switched_off(
         self, client: httpx.AsyncClient, analytics: httpx.AsyncClient
     ) -> None:

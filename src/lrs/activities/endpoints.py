@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 
 from lrs.activities import service
-from lrs.api import check_params, json_response
+from lrs.api import check_params, json_response, query_parameters
 from lrs.auth.credentials import Principal
 from lrs.auth.dependencies import require
 from lrs.auth.scopes import Action
@@ -17,8 +17,11 @@ router = APIRouter(prefix="/xapi", tags=["activities"])
 Reader = Annotated[Principal, Depends(require(Action.RESOURCES_READ))]
 
 
-@router.get("/activities", operation_id="get_activities")
-@router.head("/activities", operation_id="head_activities")
+_PARAMETERS = query_parameters("activityId")
+
+
+@router.get("/activities", operation_id="get_activities", openapi_extra=_PARAMETERS)
+@router.head("/activities", operation_id="head_activities", openapi_extra=_PARAMETERS)
 async def get(request: Request, session: SessionDep, principal: Reader) -> Response:
     """The Activity `activityId` with its canonical definition, as merged from the statements
     that define it; an Activity the LRS does not know is returned with its id alone (§2.5)."""

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 
 from lrs.agents import service
-from lrs.api import check_params, json_response
+from lrs.api import check_params, json_response, query_parameters
 from lrs.auth.credentials import Principal
 from lrs.auth.dependencies import require
 from lrs.auth.scopes import Action
@@ -16,8 +16,11 @@ router = APIRouter(prefix="/xapi", tags=["agents"])
 Reader = Annotated[Principal, Depends(require(Action.RESOURCES_READ))]
 
 
-@router.get("/agents", operation_id="get_agents")
-@router.head("/agents", operation_id="head_agents")
+_PARAMETERS = query_parameters("agent")
+
+
+@router.get("/agents", operation_id="get_agents", openapi_extra=_PARAMETERS)
+@router.head("/agents", operation_id="head_agents", openapi_extra=_PARAMETERS)
 async def get(request: Request, session: SessionDep, principal: Reader) -> Response:
     """The Person object of the Agent given as `agent`: the names and identifiers the LRS
     knows for it; an unknown Agent gets a Person built from the request (§2.4)."""

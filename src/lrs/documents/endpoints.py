@@ -3,13 +3,13 @@
 
 from datetime import datetime
 from email.utils import format_datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Depends, Request, Response
 
 from lrs.agents.service import parse_agent_param
-from lrs.api import JSON_MEDIA_TYPE, check_params
+from lrs.api import JSON_MEDIA_TYPE, check_params, query_parameters
 from lrs.auth.credentials import Principal
 from lrs.auth.dependencies import require
 from lrs.auth.scopes import Action
@@ -29,22 +29,6 @@ ProfileWriter = Annotated[Principal, Depends(require(Action.PROFILE_WRITE))]
 STATE = "/activities/state"
 ACTIVITY_PROFILE = "/activities/profile"
 AGENT_PROFILE = "/agents/profile"
-
-
-def _openapi(*params: str, optional: tuple[str, ...] = (), body: bool = False) -> dict[str, Any]:
-    """Query parameters (read by `check_params`, so FastAPI does not see them) and body."""
-    extra: dict[str, Any] = {
-        "parameters": [
-            {"name": name, "in": "query", "required": name in params, "schema": {"type": "string"}}
-            for name in (*params, *optional)
-        ]
-    }
-    if body:
-        extra["requestBody"] = {
-            "required": True,
-            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    return extra
 
 
 # -- request parsing ------------------------------------------------------------------------
@@ -144,9 +128,9 @@ async def _get(session: SessionDep, owner: Owner, params: dict[str, str], name: 
 # -- State ----------------------------------------------------------------------------------
 
 _STATE_KEY = ("activityId", "agent", "stateId")
-_STATE_WRITE = _openapi(*_STATE_KEY, optional=("registration",), body=True)
-_STATE_READ = _openapi("activityId", "agent", optional=("registration", "stateId", "since"))
-_STATE_DELETE = _openapi("activityId", "agent", optional=("registration", "stateId"))
+_STATE_WRITE = query_parameters(*_STATE_KEY, optional=("registration",), body=True)
+_STATE_READ = query_parameters("activityId", "agent", optional=("registration", "stateId", "since"))
+_STATE_DELETE = query_parameters("activityId", "agent", optional=("registration", "stateId"))
 
 
 @router.put(STATE, status_code=204, operation_id="put_state", openapi_extra=_STATE_WRITE)
@@ -194,8 +178,8 @@ async def delete_state(request: Request, session: SessionDep, principal: StateWr
 # -- Activity Profile -----------------------------------------------------------------------
 
 _ACTIVITY_KEY = ("activityId", "profileId")
-_ACTIVITY_WRITE = _openapi(*_ACTIVITY_KEY, body=True)
-_ACTIVITY_READ = _openapi("activityId", optional=("profileId", "since"))
+_ACTIVITY_WRITE = query_parameters(*_ACTIVITY_KEY, body=True)
+_ACTIVITY_READ = query_parameters("activityId", optional=("profileId", "since"))
 
 
 @router.put(
@@ -246,7 +230,7 @@ async def get_activity_profile(
     ACTIVITY_PROFILE,
     status_code=204,
     operation_id="delete_activity_profile",
-    openapi_extra=_openapi(*_ACTIVITY_KEY),
+    openapi_extra=query_parameters(*_ACTIVITY_KEY),
 )
 async def delete_activity_profile(
     request: Request, session: SessionDep, principal: ProfileWriter
@@ -261,8 +245,8 @@ async def delete_activity_profile(
 # -- Agent Profile --------------------------------------------------------------------------
 
 _AGENT_KEY = ("agent", "profileId")
-_AGENT_WRITE = _openapi(*_AGENT_KEY, body=True)
-_AGENT_READ = _openapi("agent", optional=("profileId", "since"))
+_AGENT_WRITE = query_parameters(*_AGENT_KEY, body=True)
+_AGENT_READ = query_parameters("agent", optional=("profileId", "since"))
 
 
 @router.put(
@@ -313,7 +297,7 @@ async def get_agent_profile(
     AGENT_PROFILE,
     status_code=204,
     operation_id="delete_agent_profile",
-    openapi_extra=_openapi(*_AGENT_KEY),
+    openapi_extra=query_parameters(*_AGENT_KEY),
 )
 async def delete_agent_profile(
     request: Request, session: SessionDep, principal: ProfileWriter

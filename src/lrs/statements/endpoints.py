@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lrs.api import check_params, json_response
+from lrs.api import check_params, json_response, query_parameters
 from lrs.auth.credentials import Principal
 from lrs.auth.dependencies import require
 from lrs.auth.scopes import Action
@@ -67,8 +67,9 @@ async def post(request: Request, principal: Writer, version: VersionDep) -> Resp
 
 
 @router.put(
-    "/statements", status_code=204, operation_id="put_statement", openapi_extra=_STATEMENT_BODY
-)
+    "/statements", status_code=204, operation_id="put_statement",
+    openapi_extra={**_STATEMENT_BODY, **query_parameters("statementId")},
+)  # fmt: skip
 async def put(request: Request, principal: Writer, version: VersionDep) -> Response:
     """Store one statement under the id given as `statementId` (§2.1.1)."""
     params = check_params(request, ("statementId",))
@@ -84,8 +85,11 @@ async def put(request: Request, principal: Writer, version: VersionDep) -> Respo
     return Response(status_code=204, headers=_through_header(stored.consistent_through))
 
 
-@router.get("/statements", operation_id="get_statements")
-@router.head("/statements", operation_id="head_statements")
+_QUERY = query_parameters(optional=query.PARAMETERS)
+
+
+@router.get("/statements", operation_id="get_statements", openapi_extra=_QUERY)
+@router.head("/statements", operation_id="head_statements", openapi_extra=_QUERY)
 async def get(request: Request, session: SessionDep, principal: Reader) -> Response:
     """One statement by `statementId` / `voidedStatementId`, or a page of statements matching
     the filters, newest first, with a `more` link to the next page (§2.1.3)."""

@@ -90,7 +90,8 @@ def completion_rate(params: AnalyticsParams, level: str, binds: dict[str, Any]) 
     where = window(params, binds)
     dim_sql = dims(params, binds)
     join = by_seq("p.first_seq") if dim_sql else ""
-    bucket = period_start(params, "s.timestamp") if params.period != "all" else "0"
+    # The enrolment's period, when there are periods: a constant would read as a position.
+    bucket = f", {period_start(params, 's.timestamp')}" if params.period != "all" else ""
     start = period_start(params, "p.t_enrol")
     return f"""
 WITH bucket AS (
@@ -105,7 +106,7 @@ WITH bucket AS (
     WHERE {where} AND s.object_kind = 'Activity'
       AND (s.verb_id = ANY(:enrol) OR s.verb_id = ANY(:complete) OR s.verb_id = ANY(:waive)
            OR s.completion IS TRUE)
-    GROUP BY 1, 2, {bucket}
+    GROUP BY 1, 2{bucket}
 ), pair AS (
     SELECT activity_id, min(t_enrol) AS t_enrol, max(t_done) AS t_done,
            max(t_waived) AS t_waived,
