@@ -1,6 +1,7 @@
 # Multi-stage: build the virtual environment with the locked dependencies, then copy it into a
-# slim runtime that runs as an unprivileged user. Point LRS_DATABASE_URL at your PostgreSQL;
-# migrations are a separate step: `docker run IMAGE lrs db upgrade`.
+# slim runtime that runs as an unprivileged user. Point LRS_DATABASE_URL at your PostgreSQL.
+# `lrs serve` applies pending migrations as it starts; to migrate ahead of a rollout (or with
+# several replicas starting at once), run `docker run IMAGE lrs db upgrade` first.
 FROM python:3.11-slim AS build
 WORKDIR /app
 RUN python -m venv /venv

@@ -96,11 +96,14 @@ def stop_embedded(data_dir: Path) -> None:
 
 # Settings for the embedded server, which serves this one application (an external server is
 # its operator's to tune). Statistics must follow a store that grows by thousands of statements
-# a second, or the planner may sort a whole verb where an index already gives the order; and
-# checkpoints spaced further apart write fewer full pages during ingest.
+# a second, or the planner may sort a whole verb where an index already gives the order; the
+# visibility map must follow it too, or the analytics' index-only scans read the heap for
+# every statement stored since the last vacuum; and checkpoints spaced further apart write
+# fewer full pages during ingest.
 _EMBEDDED_SETTINGS = """
 ALTER SYSTEM SET autovacuum_naptime = '10s';
 ALTER SYSTEM SET autovacuum_analyze_scale_factor = 0.02;
+ALTER SYSTEM SET autovacuum_vacuum_insert_scale_factor = 0.02;
 ALTER SYSTEM SET max_wal_size = '4GB';
 ALTER SYSTEM SET checkpoint_timeout = '15min';
 SELECT pg_reload_conf();

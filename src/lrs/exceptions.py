@@ -5,10 +5,11 @@
     ├── Unauthorized (401)        missing or unknown credentials
     ├── Forbidden (403)           credential lacks the scope
     ├── NotFound (404)
-    ├── Conflict (409)            same id, other statement; missing precondition (1.0.3)
+    ├── Conflict (409)            same id, other statement; a document write without the
+    │                             precondition it needs (both versions: what the 2.0.0
+    │                             conformance suite checks, not 428)
     ├── PreconditionFailed (412)  If-Match / If-None-Match did not hold
     ├── PayloadTooLarge (413)
-    ├── PreconditionRequired (428)
     └── ServiceUnavailable (503)  the database cannot be reached; retry later
 
 Services raise these; one handler in `app.py` turns them into JSON responses.
@@ -58,10 +59,6 @@ class PreconditionFailed(LRSError):
 
 class PayloadTooLarge(LRSError):
     status_code = 413
-
-
-class PreconditionRequired(LRSError):
-    status_code = 428
 
 
 class ServiceUnavailable(LRSError):
