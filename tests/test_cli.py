@@ -1,14 +1,19 @@
 """The `lrs` command against the test database (LRS_DATABASE_URL)."""
 
+import asyncio
 import json
 import secrets
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
 from lrs import db
 from lrs.cli import app
+from tests.conftest import recreate_database
 
 runner = CliRunner()
 
@@ -55,6 +60,35 @@ class TestCli:
     def test_db_upgrade_is_idempotent_and_check_passes(self) -> None:
         assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
         assert runner.invoke(app, ["db", "check"]).exit_code == 0
+
+
+def test_db_downgrade_and_upgrade_round_trip(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = make_url(database_url)
+    name = f"{url.database}_cli_migrations"
+    asyncio.run(recreate_database(database_url, name))
+    scratch = url.set(database=name).render_as_string(hide_password=False)
+    monkeypatch.setenv("LRS_DATABASE_URL", scratch)
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    heads = set(ScriptDirectory.from_config(db.alembic_config("")).get_heads())
+    assert asyncio.run(_revision(scratch)) == heads
+    assert runner.invoke(app, ["db", "downgrade", "0003"]).exit_code == 0
+    assert asyncio.run(_revision(scratch)) == {"0003"}
+    assert runner.invoke(app, ["db", "downgrade", "base"]).exit_code == 0
+    assert asyncio.run(_revision(scratch)) == set()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["db", "check"]).exit_code == 0
+
+
+async def _revision(url: str) -> set[str]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(text("SELECT version_num FROM alembic_version"))
+            return set(rows.scalars())
+    finally:
+        await engine.dispose()
 
 
 def test_commands_work_on_a_fresh_embedded_data_dir(

@@ -1,6 +1,7 @@
 """HTTP Basic authentication and xAPI scopes (xAPI-Communication §4)."""
 
 import base64
+import hmac
 
 import httpx
 import pytest
@@ -61,6 +62,22 @@ class TestAuthentication:
             stored = (await session.execute(query, {"k": store.key})).scalar_one()
         assert store.secret not in str(rows)
         assert stored == credentials.hash_secret(store.secret) != store.secret
+
+    async def test_secrets_are_compared_in_constant_time(
+        self, app: FastAPI, store: StoreAccess, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        compared: list[tuple[str, str]] = []
+        original = hmac.compare_digest
+
+        def spy(a: str, b: str) -> bool:
+            compared.append((a, b))
+            return original(a, b)
+
+        monkeypatch.setattr(hmac, "compare_digest", spy)
+        async with http(app, (store.key, store.secret + "x")) as client:
+            assert (await client.post("/statements", json=statement())).status_code == 401
+        assert compared == [(credentials.hash_secret(store.secret),
+                             credentials.hash_secret(store.secret + "x"))]  # fmt: skip
 
 
 class TestScopes:

@@ -35,6 +35,7 @@ async def test_database_outage_is_503_then_recovers(database_url: str, store: St
             await proxy.start()  # the same port: the database is back
             back = await client.post("/xapi/statements", json=statement())
             listed = await client.get("/xapi/statements")
+            metrics = (await client.get("/metrics")).text
         await app.state.engine.dispose()
     assert [r.status_code for r in down] == [503, 503, 503, 503]
     assert down[0].json() == {
@@ -44,3 +45,5 @@ async def test_database_outage_is_503_then_recovers(database_url: str, store: St
     assert elapsed < 10
     assert back.status_code == 200, back.text
     assert len(listed.json()["statements"]) == 2
+    # The outage shows on /metrics as 5xx answers by route (the app's own registry).
+    assert 'lrs_http_errors_total{route="/xapi/statements",status="503"} 2.0' in metrics

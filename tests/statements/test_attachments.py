@@ -3,8 +3,11 @@ xAPI-Communication §1.5.2)."""
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
 
 from lrs.xapi import multipart
+from tests.conftest import StoreAccess
 from tests.factories import statement, with_id
 from tests.multipart_builder import CONTENT_TYPE, attachment_for, body, part
 
@@ -111,13 +114,28 @@ class TestMultipartResponses:
         self, client: httpx.AsyncClient
     ) -> None:
         for _ in range(2):
-            await post_multipart(
+            posted = await post_multipart(
                 client, body(statement(attachments=[attachment_for(TEXT)]), part(TEXT))
             )
+            assert posted.status_code == 200, posted.text
         response = await client.get("/statements", params={"attachments": "true"})
         parts = multipart.parse(response.content, response.headers["content-type"])
         assert len(parts) == 2
         assert parts[1].content == TEXT
+
+    async def test_a_content_sent_twice_is_stored_once(
+        self, app: FastAPI, client: httpx.AsyncClient, store: StoreAccess
+    ) -> None:
+        for _ in range(2):
+            posted = await post_multipart(
+                client, body(statement(attachments=[attachment_for(TEXT)]), part(TEXT))
+            )
+            assert posted.status_code == 200, posted.text
+        async with app.state.sessionmaker() as session:
+            stored = await session.scalar(
+                text("SELECT count(*) FROM attachment WHERE store_id = :s"), {"s": store.store_id}
+            )
+        assert stored == 1
 
     async def test_attachments_false_answers_json(self, client: httpx.AsyncClient) -> None:
         await post_multipart(
