@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import orjson
 import sqlalchemy.exc
 from alembic import command
 from alembic.config import Config
@@ -36,6 +37,9 @@ def create_engine(
     next ones connect afresh."""
     return create_async_engine(
         url,
+        # jsonb columns (payloads, definitions) decode with orjson, not the standard library.
+        json_deserializer=orjson.loads,
+        json_serializer=lambda value: orjson.dumps(value).decode(),
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=pool_timeout,

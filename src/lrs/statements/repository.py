@@ -55,12 +55,12 @@ async def insert_statements(
 _COMPLETE = text("""
 WITH agents AS (
     INSERT INTO statement_agent (store_id, seq, agent_key, usage)
-    SELECT :store_id, * FROM unnest(CAST(:agent_seqs AS bigint[]), CAST(:agent_keys AS text[]),
-                                    CAST(:agent_usages AS text[]))
+    SELECT :store_id, CAST(r->>0 AS bigint), r->>1, r->>2
+    FROM jsonb_array_elements(CAST(:agent_links AS jsonb)) AS r
 ), activities AS (
     INSERT INTO statement_activity (store_id, seq, activity_id, usage)
-    SELECT :store_id, * FROM unnest(CAST(:activity_seqs AS bigint[]),
-                                    CAST(:activity_ids AS text[]), CAST(:activity_usages AS text[]))
+    SELECT :store_id, CAST(r->>0 AS bigint), r->>1, r->>2
+    FROM jsonb_array_elements(CAST(:activity_links AS jsonb)) AS r
 ), people AS (
     -- Agents already known by that name are skipped before the upsert: ON CONFLICT would
     -- lock (and so write) their rows even when nothing changes. Rows are locked in key order,
@@ -96,21 +96,15 @@ async def complete_batch(
     statement targets when either is new (a target may arrive before or after the statement
     that voids it; a voiding statement itself is never voided); return the seqs of statements
     whose StatementRef object names a new statement."""
-    agent_seqs, agent_keys, agent_usages = _columns(
-        [(seq, key, usage) for row, seq in rows for key, usage in row.agents]
-    )
-    activity_seqs, activity_ids, activity_usages = _columns(
-        [(seq, iri, usage) for row, seq in rows for iri, usage in row.activities]
-    )
+    # Link rows travel as JSON documents, like the statements: the driver checks every
+    # element of an array parameter against collections.abc, a cost per link row.
+    agent_links = [(seq, key, usage) for row, seq in rows for key, usage in row.agents]
+    activity_links = [(seq, iri, usage) for row, seq in rows for iri, usage in row.activities]
     ids = [row.id for row, _ in rows]
     params = {
         "store_id": store_id,
-        "agent_seqs": agent_seqs,
-        "agent_keys": agent_keys,
-        "agent_usages": agent_usages,
-        "activity_seqs": activity_seqs,
-        "activity_ids": activity_ids,
-        "activity_usages": activity_usages,
+        "agent_links": orjson.dumps(agent_links).decode(),
+        "activity_links": orjson.dumps(activity_links).decode(),
         "void_ids": ids + [row.voids for row, _ in rows if row.voids],
         "ref_ids": ids,
         "people_keys": list(people),
@@ -119,11 +113,6 @@ async def complete_batch(
     }
     result = await session.execute(_COMPLETE, params)
     return list(result.scalars())
-
-
-def _columns(links: list[tuple[int, str, str]]) -> tuple[list[int], list[str], list[str]]:
-    """Link rows (seq, key, usage) as three arrays."""
-    return [s for s, _, _ in links], [k for _, k, _ in links], [u for _, _, u in links]
 
 
 async def payloads_by_id(session: AsyncSession, store_id: int, ids: list[str]) -> dict[str, Any]:
