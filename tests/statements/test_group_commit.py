@@ -8,6 +8,9 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from lrs.statements import service
+from lrs.statements.group_commit import GROUP_STATEMENTS, _Lane, _take_group, _Write
+from lrs.xapi.index import IndexedStatement, index_statement
 from tests.factories import activity, statement, with_id
 from tests.statements.test_store import get_statement
 
@@ -71,6 +74,28 @@ class TestGroupCommit:
         assert [r.status_code for r in responses] == [200] * 7
         # Stored once, with the link rows of one statement (not once per request).
         assert await _link_rows(app, same["id"]) == await _link_rows(app, alone["id"])
+
+
+class TestTakeGroup:
+    """Which waiting writes one transaction takes (a pure function of the queue)."""
+
+    def _writes(self, *sizes: int) -> list[_Write]:
+        return [_Write(service.Batch([_row() for _ in range(n)], {})) for n in sizes]
+
+    async def test_small_writes_group_up_to_the_bound(self) -> None:
+        lane = _Lane(waiting=self._writes(400, 500, 200, 1))
+        group = _take_group(lane)
+        assert [len(w.batch.statements) for w in group] == [400, 500, 1]
+        assert [len(w.batch.statements) for w in lane.waiting] == [200]
+
+    async def test_a_write_over_the_bound_goes_alone(self) -> None:
+        lane = _Lane(waiting=self._writes(GROUP_STATEMENTS + 1, 1))
+        assert [len(w.batch.statements) for w in _take_group(lane)] == [GROUP_STATEMENTS + 1]
+        assert len(lane.waiting) == 1
+
+
+def _row() -> tuple[IndexedStatement, dict[str, object]]:
+    return index_statement(with_id(statement())), {}
 
 
 async def _link_rows(app: FastAPI, statement_id: str) -> int:

@@ -20,6 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from lrs.auth.credentials import Principal
 from lrs.statements import repository, service
 
+# A group grows to this many statements at most: sharing a commit is for small writes (a
+# batch of thousands already amortises its own), and one transaction stays a bounded size.
+GROUP_STATEMENTS = 1000
+
 
 @dataclass(frozen=True, slots=True)
 class Stored:
@@ -97,14 +101,15 @@ class GroupCommit:
 
 
 def _take_group(lane: _Lane) -> list[_Write]:
-    """The waiting writes that can share a transaction: in arrival order, none naming an id
-    that an earlier one of the group names (a statement stored twice in one transaction would
-    get its link rows twice); those wait for the next transaction."""
+    """The waiting writes that can share a transaction: in arrival order, the first always,
+    then others while the group stays within GROUP_STATEMENTS and names no id twice (a
+    statement stored twice in one transaction would get its link rows twice); the rest wait
+    for the next transaction."""
     group: list[_Write] = []
     ids: set[str] = set()
     for write in lane.waiting:
         mine = {row.id for row, _ in write.batch.statements}
-        if ids.isdisjoint(mine):
+        if not group or (ids.isdisjoint(mine) and len(ids) + len(mine) <= GROUP_STATEMENTS):
             group.append(write)
             ids |= mine
     lane.waiting = [w for w in lane.waiting if w not in group]
