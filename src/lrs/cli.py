@@ -32,15 +32,6 @@ DEFAULT_STORE = "default"
 T = TypeVar("T")
 
 
-def _server_url(settings: Settings) -> str:
-    """The configured server, or the embedded one (started on first use)."""
-    return settings.database_url or db.start_embedded(settings.data_dir)
-
-
-def _database_url(settings: Settings) -> str:
-    return db.command_url(settings.database_url, settings.data_dir)
-
-
 def _run(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run `work` in one committed transaction."""
 
@@ -71,7 +62,7 @@ def serve(
 ) -> None:
     """Start the LRS: migrate the database, then serve HTTP."""
     settings = Settings()
-    url = _server_url(settings)
+    url = db.server_url(settings)
     db.upgrade(url)
     created = _run(url, lambda session: _bootstrap(session, settings.authority_home_page))
     if created:
@@ -97,19 +88,19 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply migrations up to REVISION."""
-    db.upgrade(_server_url(Settings()), revision)
+    db.upgrade(db.server_url(Settings()), revision)
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: str) -> None:
     """Roll migrations back to REVISION (`base` removes every table)."""
-    db.downgrade(_server_url(Settings()), revision)
+    db.downgrade(db.server_url(Settings()), revision)
 
 
 @db_app.command("check")
 def db_check() -> None:
     """Fail when the models hold changes that no migration makes (run after upgrade)."""
-    db.check(_server_url(Settings()))
+    db.check(db.server_url(Settings()))
 
 
 @app.command()
@@ -121,14 +112,14 @@ def openapi() -> None:
 @stores_app.command("create")
 def stores_create(name: str) -> None:
     """Create a store."""
-    store_id = _run(_database_url(Settings()), lambda s: credentials.create_store(s, name))
+    store_id = _run(db.command_url(Settings()), lambda s: credentials.create_store(s, name))
     typer.echo(f"store {name} created (id {store_id})")
 
 
 @stores_app.command("list")
 def stores_list() -> None:
     """List stores with their number of active credentials."""
-    _echo_rows(_run(_database_url(Settings()), credentials.list_stores))
+    _echo_rows(_run(db.command_url(Settings()), credentials.list_stores))
 
 
 @credentials_app.command("create")
@@ -152,7 +143,7 @@ def credentials_create(
         )
 
     try:
-        key, secret = _run(_database_url(settings), create)
+        key, secret = _run(db.command_url(settings), create)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--scope") from None
     if as_json:
@@ -171,13 +162,13 @@ def credentials_list(store: Annotated[str | None, typer.Option(help="Store name.
             raise typer.BadParameter(f"no store named {store!r}", param_hint="--store")
         return await credentials.list_credentials(session, store_id)
 
-    _echo_rows(_run(_database_url(Settings()), rows))
+    _echo_rows(_run(db.command_url(Settings()), rows))
 
 
 @credentials_app.command("revoke")
 def credentials_revoke(key: str) -> None:
     """Revoke a credential; it stops working at once."""
-    if not _run(_database_url(Settings()), lambda s: credentials.revoke_credential(s, key)):
+    if not _run(db.command_url(Settings()), lambda s: credentials.revoke_credential(s, key)):
         raise typer.BadParameter(f"no active credential with key {key!r}", param_hint="KEY")
     typer.echo(f"credential {key} revoked")
 

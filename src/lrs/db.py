@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from lrs.config import Settings
+
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 
@@ -128,14 +130,19 @@ def start_embedded(data_dir: Path) -> str:
     return f"postgresql+asyncpg://postgres@/lrs?host={socket_dir}"
 
 
-def command_url(database_url: str | None, data_dir: Path) -> str:
-    """The database of a CLI command: the configured server, or the embedded one, started and
-    migrated on first use so that any command works on a fresh data directory (a configured
-    server is migrated by its operator: `lrs db upgrade`)."""
-    if database_url:
-        return database_url
-    url = start_embedded(data_dir)
-    upgrade(url)
+def server_url(settings: Settings) -> str:
+    """The configured server, or the embedded one in the data directory (started on first
+    use)."""
+    return settings.database_url or start_embedded(settings.data_dir)
+
+
+def command_url(settings: Settings) -> str:
+    """The database of a CLI command: `server_url`, migrated when it is the embedded one, so
+    that any command works on a fresh data directory (a configured server is migrated by its
+    operator: `lrs db upgrade`)."""
+    url = server_url(settings)
+    if not settings.database_url:
+        upgrade(url)
     return url
 
 

@@ -65,7 +65,7 @@ def _with_database(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[
     errors."""
     settings = Settings()
     logs.configure(settings.log_level, settings.log_format)
-    url = db.command_url(settings.database_url, settings.data_dir)
+    url = db.command_url(settings)
 
     async def main() -> T:
         engine = db.create_engine(url, pool_size=2)
