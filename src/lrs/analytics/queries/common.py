@@ -87,6 +87,15 @@ def activity(level: str, alias: str = "s") -> str:
     return f"coalesce({alias}.payload #>> {path}, {alias}.object_key)"
 
 
+def hashed(key: str) -> str:
+    """A 64-bit hash of a text key (agent key, activity IRI), to group statements on: a hash
+    aggregation over 8-byte keys takes half the time of one over the keys themselves (completion
+    rate, a year at 1M: 0.3 s against 0.6 s for its per-bucket stage). Two of a million distinct
+    keys share a hash with a probability of about 3e-8; texts for the output are read back from
+    one statement per result row (`by_seq`)."""
+    return f"hashtextextended({key}, 0)"
+
+
 def pick_seq(agg: str, condition: str | None = None) -> str:
     """The `seq` of a group's first (`agg` = min) or last (max) statement by timestamp, then
     seq, among those meeting `condition`. Unlike `array_agg(... ORDER BY)` it leaves the group

@@ -9,6 +9,7 @@ from lrs.analytics.queries.common import (
     by_seq,
     dim_select,
     dims,
+    hashed,
     period_end,
     period_start,
     pick_seq,
@@ -65,7 +66,7 @@ WITH pair AS (
     FROM statement s
     WHERE {where} AND s.object_kind = 'Activity'
       AND (s.verb_id = ANY(:deploy) OR s.verb_id = ANY(:request))
-    GROUP BY s.actor_key, {activity(level)}
+    GROUP BY {hashed("s.actor_key")}, {hashed(activity(level))}
 )
 SELECT {start} AS period_start, {period_end(params, start)} AS period_end{dim_select(dim_sql)},
        count(*) AS unrequested

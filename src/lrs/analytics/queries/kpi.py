@@ -11,6 +11,7 @@ from lrs.analytics.queries.common import (
     by_seq,
     dim_select,
     dims,
+    hashed,
     period_end,
     period_start,
     pick_seq,
@@ -36,15 +37,15 @@ def learning_hours(params: AnalyticsParams, binds: dict[str, Any]) -> str:
     each capped at `max_session_hours`. An experience counts in the period of its last
     statement.
 
-    Hash aggregations and a hash join only: no sort of the experiences (the window and
-    `count(DISTINCT)` of an earlier form sorted ~200k rows twice for a year at 1M)."""
+    Hash aggregations on hashed keys and a hash join only: no sort of the experiences (the
+    window and `count(DISTINCT)` of an earlier form sorted ~200k rows twice for a year at 1M)."""
     where = window(params, binds)
     dim_sql = dims(params, binds)
     group = _cols(params)
     last = f", {pick_seq('max')} AS last_seq" if dim_sql else ""
     return f"""
 WITH g AS (
-    SELECT s.actor_key, s.registration,
+    SELECT {hashed("s.actor_key")} AS learner_h, s.registration,
            max(s.duration_ms) FILTER (WHERE s.verb_id <> ALL(:session)) AS max_ms,
            sum(least(s.duration_ms, :cap_ms)) FILTER (WHERE s.verb_id = ANY(:session))
                AS session_ms,
@@ -53,22 +54,22 @@ WITH g AS (
            max(s.timestamp) AS t{last}
     FROM statement s
     WHERE {where} AND s.duration_ms IS NOT NULL
-    GROUP BY s.actor_key, s.registration, s.object_key
+    GROUP BY 1, 2, {hashed("s.object_key")}
 ), cmi5 AS (
-    SELECT DISTINCT actor_key, registration FROM g
+    SELECT DISTINCT learner_h, registration FROM g
     WHERE session_ms IS NOT NULL AND registration IS NOT NULL
 ), x AS (
-    SELECT g.actor_key, {period_start(params, "g.t")} AS period_start{dim_select(dim_sql)},
-           CASE WHEN c.actor_key IS NULL THEN least(g.max_ms, :cap_ms) ELSE g.session_ms END
+    SELECT g.learner_h, {period_start(params, "g.t")} AS period_start{dim_select(dim_sql)},
+           CASE WHEN c.learner_h IS NULL THEN least(g.max_ms, :cap_ms) ELSE g.session_ms END
                AS ms,
-           CASE WHEN c.actor_key IS NULL THEN CAST(g.max_ms > :cap_ms AS int)
+           CASE WHEN c.learner_h IS NULL THEN CAST(g.max_ms > :cap_ms AS int)
                 ELSE g.session_capped END AS capped
-    FROM g LEFT JOIN cmi5 c ON c.actor_key = g.actor_key AND c.registration = g.registration
+    FROM g LEFT JOIN cmi5 c ON c.learner_h = g.learner_h AND c.registration = g.registration
     {by_seq("g.last_seq") if dim_sql else ""}
-    WHERE c.actor_key IS NULL OR g.session_ms IS NOT NULL
+    WHERE c.learner_h IS NULL OR g.session_ms IS NOT NULL
 ), learner AS (
     SELECT period_start{group}, count(*) AS experiences, sum(ms) AS ms, sum(capped) AS capped
-    FROM x GROUP BY period_start{group}, actor_key
+    FROM x GROUP BY period_start{group}, learner_h
 )
 SELECT period_start, {period_end(params, "period_start")} AS period_end{group},
        count(*) AS n, CAST(sum(experiences) AS bigint) AS experiences,
@@ -82,23 +83,26 @@ def completion_rate(params: AnalyticsParams, level: str, binds: dict[str, Any]) 
     COMPLETE_SET event or result.completion=true at or after it, by `as_of` (cohort rate)
     and before the end of the enrolment period (within-period rate).
 
-    Two hash aggregations, no sort: per (learner, activity, period) the first enrolment and
-    the last completion of that period; then per (learner, activity) the first enrolment and
-    its period's last completion, picked as the least [enrolment, completion, seq] array
-    (an ordered aggregate would sort ~0.5M events for a year at 1M). Cohort values are read
-    from the first enrolment statement only."""
+    Two hash aggregations on hashed keys, no sort: per (learner, activity, period) the first
+    enrolment and the last completion of that period; then per (learner, activity) the first
+    enrolment and its period's last completion, picked as the least [enrolment, completion]
+    array (an ordered aggregate would sort ~0.5M events for a year at 1M). Cohort values are
+    read from the first enrolment statement only, activity IRIs from one statement per row."""
     where = window(params, binds)
     dim_sql = dims(params, binds)
-    join = by_seq("p.first_seq") if dim_sql else ""
+    first_enrol = ""
+    if dim_sql:
+        enrol_key = "ARRAY[extract(epoch FROM s.timestamp), s.seq]"
+        first_enrol = f", min({enrol_key}) FILTER (WHERE s.verb_id = ANY(:enrol)) AS first_enrol"
+    first_seq = ", CAST((min(first_enrol))[2] AS bigint) AS first_seq" if dim_sql else ""
     # The enrolment's period, when there are periods: a constant would read as a position.
     bucket = f", {period_start(params, 's.timestamp')}" if params.period != "all" else ""
-    start = period_start(params, "p.t_enrol")
+    cols = _cols(params)
     return f"""
 WITH bucket AS (
-    SELECT s.actor_key, {activity(level)} AS activity_id,
-           min(s.timestamp) FILTER (WHERE s.verb_id = ANY(:enrol)) AS t_enrol,
-           min(ARRAY[extract(epoch FROM s.timestamp), s.seq])
-               FILTER (WHERE s.verb_id = ANY(:enrol)) AS first_enrol,
+    SELECT {hashed("s.actor_key")} AS learner_h, {hashed(activity(level))} AS activity_h,
+           max(s.seq) AS any_seq,
+           min(s.timestamp) FILTER (WHERE s.verb_id = ANY(:enrol)) AS t_enrol{first_enrol},
            max(s.timestamp) FILTER (WHERE s.verb_id = ANY(:complete) OR s.completion IS TRUE
                                     OR (:count_waived AND s.verb_id = ANY(:waive))) AS t_done,
            max(s.timestamp) FILTER (WHERE s.verb_id = ANY(:waive)) AS t_waived
@@ -108,25 +112,28 @@ WITH bucket AS (
            OR s.completion IS TRUE)
     GROUP BY 1, 2{bucket}
 ), pair AS (
-    SELECT activity_id, min(t_enrol) AS t_enrol, max(t_done) AS t_done,
+    SELECT activity_h, max(any_seq) AS any_seq, min(t_enrol) AS t_enrol, max(t_done) AS t_done,
            max(t_waived) AS t_waived,
-           min(ARRAY[first_enrol[1], extract(epoch FROM t_done), first_enrol[2]])
-               FILTER (WHERE t_enrol IS NOT NULL) AS first
-    FROM bucket GROUP BY actor_key, activity_id
+           min(ARRAY[t_enrol, t_done]) FILTER (WHERE t_enrol IS NOT NULL) AS first{first_seq}
+    FROM bucket GROUP BY learner_h, activity_h
 ), enrolled AS (
-    SELECT p.activity_id, p.t_enrol, p.t_done, p.t_waived,
+    SELECT p.activity_h, p.any_seq, p.t_enrol, p.t_done, p.t_waived,
            p.first[2] >= p.first[1] AS done_in_period,
-           {start} AS period_start{dim_select(dim_sql)}
-    FROM (SELECT *, CAST(first[3] AS bigint) AS first_seq FROM pair) p {join}
+           {period_start(params, "p.t_enrol")} AS period_start{dim_select(dim_sql)}
+    FROM pair p {by_seq("p.first_seq") if dim_sql else ""}
     WHERE p.t_enrol IS NOT NULL
+), agg AS (
+    SELECT period_start, activity_h{cols}, min(any_seq) AS any_seq, count(*) AS n,
+           count(*) FILTER (WHERE t_done >= t_enrol) AS completers,
+           count(*) FILTER (WHERE done_in_period) AS completers_in_period,
+           count(*) FILTER (WHERE t_waived >= t_enrol) AS waived_n
+    FROM enrolled GROUP BY period_start, activity_h{cols}
 )
-SELECT period_start, {period_end(params, "period_start")} AS period_end,
-       activity_id{_cols(params)}, count(*) AS n,
-       count(*) FILTER (WHERE t_done >= t_enrol) AS completers,
-       count(*) FILTER (WHERE done_in_period) AS completers_in_period,
-       count(*) FILTER (WHERE t_waived >= t_enrol) AS waived_n
-FROM enrolled
-GROUP BY 1, 2, 3{_cols(params)} ORDER BY 1, 3{_cols(params)}
+SELECT a.period_start, {period_end(params, "a.period_start")} AS period_end,
+       {activity(level)} AS activity_id{_cols(params, "a.")}, a.n, a.completers,
+       a.completers_in_period, a.waived_n
+FROM agg a {by_seq("a.any_seq")}
+ORDER BY 1, 3{cols}
 """  # noqa: S608 (fragments are constants; values are bound)
 
 
