@@ -2,7 +2,7 @@
 
 from lrs.models.activity import Activity
 from lrs.models.agent import Agent
-from lrs.models.analytics import VerbSet, statement_analytics
+from lrs.models.analytics import AnalyticsEvent, VerbSet, statement_analytics
 from lrs.models.attachment import Attachment
 from lrs.models.base import Base
 from lrs.models.credential import Credential
@@ -14,6 +14,7 @@ from lrs.models.store import Store
 __all__ = [
     "Activity",
     "Agent",
+    "AnalyticsEvent",
     "Attachment",
     "Base",
     "Credential",

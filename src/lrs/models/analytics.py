@@ -1,4 +1,5 @@
-"""What the analytics layer reads through: its covering index, and per-store verb sets.
+"""What the analytics layer reads through: its covering index, its event projection, and
+per-store verb sets.
 
 Every signal selects statements by store and verb set within a `timestamp` window, and reads
 only projected columns unless a cohort dimension asks for the payload: this covering index
@@ -6,9 +7,23 @@ turns those reads into index-only scans. It is partial on `NOT voided`, so voidi
 statement from it in the same transaction — nothing can serve a voided statement's numbers.
 """
 
+import uuid
 from datetime import datetime
 
-from sqlalchemy import ARRAY, DateTime, ForeignKey, Index, Text, func, text
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lrs.models.base import Base
@@ -25,6 +40,47 @@ statement_analytics = Index(
     postgresql_include=ANALYTICS_INCLUDE,
     postgresql_where=text("NOT voided"),
 )
+
+
+class AnalyticsEvent(Base):
+    """One row per statement that is not voided, written with it, deleted when it is voided
+    or deleted: the narrow rows the whole-window signals aggregate (learning hours, completion
+    rate, unrequested deployments). Keys are 64-bit hashes (`hashtextextended(key, 0)`) of the
+    verb IRI, the actor's agent key, the object's key and the first parent and grouping
+    activity IRIs, so a year of events is read and grouped without a statement row or a text
+    key: ~130 bytes a row against ~2 kB for the statement. Texts and cohort values are read
+    back from the statement (`seq`) for the rows of a result only.
+
+    Like the link tables it has neither a primary nor a foreign key (statement_link.py)."""
+
+    __tablename__ = "analytics_event"
+    __table_args__ = (
+        Index("ix_analytics_event_verb", "store_id", "verb_h", "timestamp"),
+        # `result.completion = true` counts as a completion whatever the verb.
+        Index(
+            "ix_analytics_event_completed",
+            "store_id",
+            "timestamp",
+            postgresql_where=text("completion"),
+        ),
+        Index("ix_analytics_event_seq", "seq", postgresql_using="brin"),
+    )
+
+    store_id: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    timestamp: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    verb_h: Mapped[int] = mapped_column(BigInteger)
+    actor_h: Mapped[int] = mapped_column(BigInteger)
+    object_kind: Mapped[str] = mapped_column(Text)
+    object_h: Mapped[int | None] = mapped_column(BigInteger)
+    parent_h: Mapped[int | None] = mapped_column(BigInteger)
+    grouping_h: Mapped[int | None] = mapped_column(BigInteger)
+    registration: Mapped[uuid.UUID | None] = mapped_column(UUID)
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger)
+    score_scaled: Mapped[float | None] = mapped_column(Double)
+    success: Mapped[bool | None] = mapped_column(Boolean)
+    completion: Mapped[bool | None] = mapped_column(Boolean)
+    __mapper_args__ = {"primary_key": [store_id, seq]}  # noqa: RUF012
 
 
 class VerbSet(Base):

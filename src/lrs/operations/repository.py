@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-_LINK_TABLES = ("statement_agent", "statement_activity")
+# Rows written with a statement and deleted with it.
+_DEPENDENT_TABLES = ("statement_agent", "statement_activity", "analytics_event")
 # The sha2 of every attachment a statement payload declares.
 _HASHES = "(SELECT array_agg(a->>'sha2') FROM jsonb_array_elements(payload->'attachments') a)"
 
@@ -64,9 +65,10 @@ async def seqs_naming_agents(session: AsyncSession, store_id: int, keys: list[st
 
 
 async def delete_statements(session: AsyncSession, store_id: int, seqs: list[int]) -> list[str]:
-    """Delete statements and their link rows; answer the attachment hashes they declared."""
+    """Delete statements, their link rows and analytics events; answer the attachment hashes
+    they declared."""
     params = {"store_id": store_id, "seqs": seqs}
-    for table in _LINK_TABLES:
+    for table in _DEPENDENT_TABLES:
         await session.execute(
             text(
                 f"DELETE FROM {table} WHERE store_id = :store_id"  # noqa: S608 (constants)

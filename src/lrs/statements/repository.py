@@ -15,19 +15,32 @@ from lrs.xapi.index import DIRECT_ACTIVITY_USAGES, DIRECT_AGENT_USAGES, IndexedS
 from lrs.xapi.primitives import JSONObject
 
 # The batch travels as one JSON document: encoding one string costs the driver far less than
-# fourteen typed arrays, and PostgreSQL parses each payload to jsonb once either way.
+# fourteen typed arrays, and PostgreSQL parses each payload to jsonb once either way. Each new
+# statement's analytics projection (models/analytics.py `AnalyticsEvent`) is written with it.
 _INSERT = text("""
-INSERT INTO statement (store_id, id, stored, timestamp, verb_id, actor_key, object_kind,
-                       object_key, registration, authority_key, voids, version, payload,
-                       score_scaled, success, completion, duration_ms)
-SELECT :store_id, CAST(r->>0 AS uuid), :stored, coalesce(CAST(r->>1 AS timestamptz), :stored),
-       r->>2, r->>3, r->>4, r->>5, CAST(r->>6 AS uuid), :authority_key, CAST(r->>7 AS uuid),
-       r->>8, r->13, CAST(r->>9 AS float8), CAST(r->>10 AS boolean), CAST(r->>11 AS boolean),
-       CAST(r->>12 AS bigint)
-FROM jsonb_array_elements(CAST(:rows AS jsonb)) WITH ORDINALITY AS t(r, ord)
-ORDER BY t.ord
-ON CONFLICT (store_id, id) DO NOTHING
-RETURNING id, seq
+WITH inserted AS (
+    INSERT INTO statement (store_id, id, stored, timestamp, verb_id, actor_key, object_kind,
+                           object_key, registration, authority_key, voids, version, payload,
+                           score_scaled, success, completion, duration_ms)
+    SELECT :store_id, CAST(r->>0 AS uuid), :stored, coalesce(CAST(r->>1 AS timestamptz), :stored),
+           r->>2, r->>3, r->>4, r->>5, CAST(r->>6 AS uuid), :authority_key, CAST(r->>7 AS uuid),
+           r->>8, r->13, CAST(r->>9 AS float8), CAST(r->>10 AS boolean), CAST(r->>11 AS boolean),
+           CAST(r->>12 AS bigint)
+    FROM jsonb_array_elements(CAST(:rows AS jsonb)) WITH ORDINALITY AS t(r, ord)
+    ORDER BY t.ord
+    ON CONFLICT (store_id, id) DO NOTHING
+    RETURNING id, seq, timestamp, verb_id, actor_key, object_kind, object_key, registration,
+              duration_ms, score_scaled, success, completion, payload
+), events AS (
+    INSERT INTO analytics_event
+    SELECT :store_id, seq, timestamp, hashtextextended(verb_id, 0), hashtextextended(actor_key, 0),
+           object_kind, hashtextextended(object_key, 0),
+           hashtextextended(payload #>> '{context,contextActivities,parent,0,id}', 0),
+           hashtextextended(payload #>> '{context,contextActivities,grouping,0,id}', 0),
+           registration, duration_ms, score_scaled, success, completion
+    FROM inserted
+)
+SELECT id, seq FROM inserted
 """)
 
 
@@ -79,6 +92,10 @@ WITH agents AS (
         AND voids IS NULL AND NOT voided AND id IN (
             SELECT v.voids FROM statement v
             WHERE v.store_id = :store_id AND v.voids = ANY(CAST(:void_ids AS uuid[])))
+    RETURNING seq
+), unprojected AS (
+    DELETE FROM analytics_event
+    WHERE store_id = :store_id AND seq = ANY(ARRAY(SELECT seq FROM voided))
 )
 SELECT seq FROM statement WHERE store_id = :store_id
     AND object_kind = 'StatementRef' AND object_key = ANY(CAST(:ref_ids AS text[]))

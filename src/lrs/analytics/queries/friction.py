@@ -6,10 +6,10 @@ from typing import Any
 from lrs.analytics.params import AnalyticsParams
 from lrs.analytics.queries.common import (
     activity,
+    activity_h,
     by_seq,
     dim_select,
     dims,
-    hashed,
     period_end,
     period_start,
     pick_seq,
@@ -53,20 +53,21 @@ ORDER BY s.actor_key, req.activity_id, s.timestamp, stage
 
 
 def unrequested(params: AnalyticsParams, level: str, binds: dict[str, Any]) -> str:
-    """Per period (of the first deployment) and cohort: pairs deployed before any request."""
-    where = window(params, binds)
+    """Per period (of the first deployment) and cohort: pairs deployed before any request,
+    over `analytics_event`."""
+    where = window(params, binds, events=True)
     dim_sql = dims(params, binds)
-    first = f", {pick_seq('min', 's.verb_id = ANY(:deploy)')} AS first_seq" if dim_sql else ""
+    first = f", {pick_seq('min', 's.verb_h = ANY(:deploy_h)')} AS first_seq" if dim_sql else ""
     cols = "".join(f", dim_{i}" for i in range(1, len(dim_sql) + 1))
     start = period_start(params, "p.t_deploy")
     return f"""
 WITH pair AS (
-    SELECT min(s.timestamp) FILTER (WHERE s.verb_id = ANY(:deploy)) AS t_deploy,
-           min(s.timestamp) FILTER (WHERE s.verb_id = ANY(:request)) AS t_request{first}
-    FROM statement s
+    SELECT min(s.timestamp) FILTER (WHERE s.verb_h = ANY(:deploy_h)) AS t_deploy,
+           min(s.timestamp) FILTER (WHERE s.verb_h = ANY(:request_h)) AS t_request{first}
+    FROM analytics_event s
     WHERE {where} AND s.object_kind = 'Activity'
-      AND (s.verb_id = ANY(:deploy) OR s.verb_id = ANY(:request))
-    GROUP BY {hashed("s.actor_key")}, {hashed(activity(level))}
+      AND (s.verb_h = ANY(:deploy_h) OR s.verb_h = ANY(:request_h))
+    GROUP BY s.actor_h, {activity_h(level)}
 )
 SELECT {start} AS period_start, {period_end(params, start)} AS period_end{dim_select(dim_sql)},
        count(*) AS unrequested

@@ -196,9 +196,10 @@ async def summary(session: AsyncSession, store_id: int, params: FrictionParams) 
         groups.setdefault((fact_row["period_start"], *(fact_row[d] for d in names)), []).append(
             fact_row
         )
+    sql = queries.unrequested(params, params.match, binds)
     unrequested = {
         (r["period_start"], *(r[d] for d in names)): r
-        for r in await fetch(session, queries.unrequested(params, params.match, binds), binds)
+        for r in await fetch(session, sql, binds, ("deploy", "request"))
     }
     out = []
     for key in sorted(set(groups) | set(unrequested), key=lambda k: tuple(map(str, k))):

@@ -58,7 +58,7 @@ async def learning_hours(session: AsyncSession, store_id: int, params: HoursPara
     binds: dict[str, Any] = {"store_id": store_id, "tz": params.tz,
                              "session": params.verbs("session", params.session_verbs),
                              "cap_ms": int(params.max_session_hours * 3_600_000)}  # fmt: skip
-    rows = await fetch(session, kpi.learning_hours(params, binds), binds)
+    rows = await fetch(session, kpi.learning_hours(params, binds), binds, ("session",))
     for row in rows:
         row["hours"] = float(row["hours"])
         row["hours_per_learner"] = row["hours"] / row["n"]
@@ -82,7 +82,8 @@ async def completion_rate(
         "complete": params.verbs("complete", params.complete_verbs),
         "waive": params.verbs("waive", params.waive_verbs),
     }  # fmt: skip
-    rows = await fetch(session, kpi.completion_rate(params, params.match, binds), binds)
+    sql = kpi.completion_rate(params, params.match, binds)
+    rows = await fetch(session, sql, binds, ("enrol", "complete", "waive"))
     for row in rows:
         row["completion_rate"] = row["completers"] / row["n"]
         row["completion_rate_in_period"] = row["completers_in_period"] / row["n"]
