@@ -1,4 +1,5 @@
-"""analytics_event: the narrow projection of each statement that is not voided
+"""analytics_event: the narrow projection of each statement that is not voided; the covering
+index of the statements keeps only what the signals still read from it
 
 Revision ID: 0006
 Revises: 0005
@@ -15,6 +16,17 @@ revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+_INCLUDED = ["actor_key", "object_key", "object_kind", "score_scaled", "success", "seq"]
+_INCLUDED_BEFORE = ["actor_key", "object_key", "object_kind", "registration", "duration_ms",
+                    "score_scaled", "success", "completion", "seq"]  # fmt: skip
+
+
+def _covering_index(include: list[str]) -> None:
+    op.drop_index("ix_statement_analytics", table_name="statement")
+    op.create_index("ix_statement_analytics", "statement", ["store_id", "verb_id", "timestamp"],
+                    postgresql_include=include, postgresql_where=sa.text("NOT voided"))  # fmt: skip
 
 
 def upgrade() -> None:
@@ -51,7 +63,9 @@ def upgrade() -> None:
                     postgresql_where=sa.text("completion"))  # fmt: skip
     op.create_index("ix_analytics_event_seq", "analytics_event", ["seq"],
                     postgresql_using="brin")  # fmt: skip
+    _covering_index(_INCLUDED)
 
 
 def downgrade() -> None:
+    _covering_index(_INCLUDED_BEFORE)
     op.drop_table("analytics_event")

@@ -29,8 +29,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from lrs.models.base import Base
 from lrs.models.statement import Statement
 
-ANALYTICS_INCLUDE = ["actor_key", "object_key", "object_kind", "registration", "duration_ms",
-                     "score_scaled", "success", "completion", "seq"]  # fmt: skip
+# What the signals that read statements take from them (those that read `analytics_event` need
+# neither registration, duration nor completion here).
+ANALYTICS_INCLUDE = ["actor_key", "object_key", "object_kind", "score_scaled", "success", "seq"]
 
 statement_analytics = Index(
     "ix_statement_analytics",
