@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("registration", postgresql.UUID(), nullable=True),
         sa.Column("duration_ms", sa.BigInteger(), nullable=True),
         sa.Column("score_scaled", sa.Double(), nullable=True),
+        sa.Column("score_rescaled", sa.Double(), nullable=True),
         sa.Column("success", sa.Boolean(), nullable=True),
         sa.Column("completion", sa.Boolean(), nullable=True),
     )
@@ -54,7 +55,18 @@ def upgrade() -> None:
                hashtextextended(actor_key, 0), object_kind, hashtextextended(object_key, 0),
                hashtextextended(payload #>> '{context,contextActivities,parent,0,id}', 0),
                hashtextextended(payload #>> '{context,contextActivities,grouping,0,id}', 0),
-               registration, duration_ms, score_scaled, success, completion
+               registration, duration_ms, score_scaled,
+               CASE WHEN jsonb_typeof(payload #> '{result,score,raw}') = 'number'
+                     AND jsonb_typeof(payload #> '{result,score,min}') = 'number'
+                     AND jsonb_typeof(payload #> '{result,score,max}') = 'number'
+                     AND CAST(payload #>> '{result,score,max}' AS double precision)
+                         > CAST(payload #>> '{result,score,min}' AS double precision)
+                    THEN (CAST(payload #>> '{result,score,raw}' AS double precision)
+                          - CAST(payload #>> '{result,score,min}' AS double precision))
+                         / (CAST(payload #>> '{result,score,max}' AS double precision)
+                            - CAST(payload #>> '{result,score,min}' AS double precision))
+               END,
+               success, completion
         FROM statement WHERE NOT voided ORDER BY store_id, seq
     """)
     op.create_index("ix_analytics_event_verb", "analytics_event",

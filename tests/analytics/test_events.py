@@ -19,11 +19,21 @@ WITH expected AS (
            hashtextextended(payload #>> '{context,contextActivities,parent,0,id}', 0) AS parent_h,
            hashtextextended(payload #>> '{context,contextActivities,grouping,0,id}', 0)
                AS grouping_h,
-           registration, duration_ms, score_scaled, success, completion
+           registration, duration_ms, score_scaled,
+           CASE WHEN jsonb_typeof(payload #> '{result,score,raw}') = 'number'
+                 AND jsonb_typeof(payload #> '{result,score,min}') = 'number'
+                 AND jsonb_typeof(payload #> '{result,score,max}') = 'number'
+                 AND (payload #>> '{result,score,max}')::float8
+                     > (payload #>> '{result,score,min}')::float8
+                THEN ((payload #>> '{result,score,raw}')::float8
+                      - (payload #>> '{result,score,min}')::float8)
+                     / ((payload #>> '{result,score,max}')::float8
+                        - (payload #>> '{result,score,min}')::float8)
+           END AS score_rescaled, success, completion
     FROM statement WHERE store_id = :store_id AND NOT voided
 ), found AS (
     SELECT seq, timestamp, verb_h, actor_h, object_kind, object_h, parent_h, grouping_h,
-           registration, duration_ms, score_scaled, success, completion
+           registration, duration_ms, score_scaled, score_rescaled, success, completion
     FROM analytics_event WHERE store_id = :store_id
 )
 SELECT count(*) FROM ((TABLE expected EXCEPT ALL TABLE found)
@@ -44,7 +54,7 @@ async def _state(app: FastAPI, store: StoreAccess) -> tuple[int, int]:
 def _rich(who: str, slug: str) -> dict[str, object]:
     return stmt(who, ADL + "completed", slug, "2025-03-01T10:00:00Z",
                 result={"completion": True, "success": True, "duration": "PT90S",
-                        "score": {"scaled": 0.5}},
+                        "score": {"scaled": 0.5, "raw": 30, "min": 10, "max": 50}},
                 context={"registration": str(uuid.uuid5(uuid.NAMESPACE_URL, who + slug)),
                          "contextActivities": {"parent": [{"id": ACT + "course"}],
                                                "grouping": [{"id": ACT + "program"}]}})  # fmt: skip
@@ -56,6 +66,11 @@ async def test_events_follow_writes_voiding_and_deletion(
     first, second, _ = await post(client, _rich("ann", "m1"), _rich("bob", "m2"),
                                   stmt("cy", ADL + "launched", "m3", "2025-03-02T10:00:00Z"))  # fmt: skip
     assert await _state(app, store) == (3, 0)
+    async with app.state.sessionmaker() as session:
+        rescaled = await session.scalars(text(
+            "SELECT score_rescaled FROM analytics_event WHERE store_id = :store_id ORDER BY seq"
+        ), {"store_id": store.store_id})  # fmt: skip
+        assert list(rescaled) == [0.5, 0.5, None]
     # A repeated statement is no new event; PUT writes one like POST.
     await post(client, {**_rich("ann", "m1"), "id": first})
     put = await client.put("/statements", params={"statementId": str(uuid.uuid4())},

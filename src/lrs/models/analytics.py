@@ -46,11 +46,12 @@ statement_analytics = Index(
 class AnalyticsEvent(Base):
     """One row per statement that is not voided, written with it, deleted when it is voided
     or deleted: the narrow rows the whole-window signals aggregate (learning hours, completion
-    rate, unrequested deployments). Keys are 64-bit hashes (`hashtextextended(key, 0)`) of the
-    verb IRI, the actor's agent key, the object's key and the first parent and grouping
-    activity IRIs, so a year of events is read and grouped without a statement row or a text
-    key: ~130 bytes a row against ~2 kB for the statement. Texts and cohort values are read
-    back from the statement (`seq`) for the rows of a result only.
+    rate, unrequested deployments, proficiency events). Keys are 64-bit hashes
+    (`hashtextextended(key, 0)`) of the verb IRI, the actor's agent key, the object's key and
+    the first parent and grouping activity IRIs, and the rescaled score is kept, so a year of
+    events is read and grouped without a statement row, a text key or a payload: ~140 bytes a
+    row against ~2 kB for the statement. Texts and cohort values are read back from the
+    statement (`seq`) for the rows of a result only.
 
     Like the link tables it has neither a primary nor a foreign key (statement_link.py)."""
 
@@ -79,6 +80,8 @@ class AnalyticsEvent(Base):
     registration: Mapped[uuid.UUID | None] = mapped_column(UUID)
     duration_ms: Mapped[int | None] = mapped_column(BigInteger)
     score_scaled: Mapped[float | None] = mapped_column(Double)
+    # (raw - min) / (max - min) of result.score (analytics/queries/common.py `rescaled`).
+    score_rescaled: Mapped[float | None] = mapped_column(Double)
     success: Mapped[bool | None] = mapped_column(Boolean)
     completion: Mapped[bool | None] = mapped_column(Boolean)
     __mapper_args__ = {"primary_key": [store_id, seq]}  # noqa: RUF012

@@ -11,13 +11,14 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lrs.analytics.queries.common import rescaled
 from lrs.xapi.index import DIRECT_ACTIVITY_USAGES, DIRECT_AGENT_USAGES, IndexedStatement
 from lrs.xapi.primitives import JSONObject
 
 # The batch travels as one JSON document: encoding one string costs the driver far less than
 # fourteen typed arrays, and PostgreSQL parses each payload to jsonb once either way. Each new
 # statement's analytics projection (models/analytics.py `AnalyticsEvent`) is written with it.
-_INSERT = text("""
+_INSERT = text(f"""
 WITH inserted AS (
     INSERT INTO statement (store_id, id, stored, timestamp, verb_id, actor_key, object_kind,
                            object_key, registration, authority_key, voids, version, payload,
@@ -32,16 +33,19 @@ WITH inserted AS (
     RETURNING id, seq, timestamp, verb_id, actor_key, object_kind, object_key, registration,
               duration_ms, score_scaled, success, completion, payload
 ), events AS (
-    INSERT INTO analytics_event
+    INSERT INTO analytics_event (store_id, seq, timestamp, verb_h, actor_h, object_kind, object_h,
+                                 parent_h, grouping_h, registration, duration_ms, score_scaled,
+                                 score_rescaled, success, completion)
     SELECT :store_id, seq, timestamp, hashtextextended(verb_id, 0), hashtextextended(actor_key, 0),
            object_kind, hashtextextended(object_key, 0),
-           hashtextextended(payload #>> '{context,contextActivities,parent,0,id}', 0),
-           hashtextextended(payload #>> '{context,contextActivities,grouping,0,id}', 0),
-           registration, duration_ms, score_scaled, success, completion
+           hashtextextended(payload #>> '{{context,contextActivities,parent,0,id}}', 0),
+           hashtextextended(payload #>> '{{context,contextActivities,grouping,0,id}}', 0),
+           registration, duration_ms, score_scaled, {rescaled("(payload -> 'result' -> 'score')")},
+           success, completion
     FROM inserted
 )
 SELECT id, seq FROM inserted
-""")
+""")  # noqa: S608 (a constant fragment)
 
 
 async def insert_statements(

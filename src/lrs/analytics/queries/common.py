@@ -160,6 +160,14 @@ def norm_score(source: str, alias: str = "s", score: str | None = None) -> str:
     return f"coalesce({rescale}, {alias}.score_scaled)"
 
 
+def event_norm_score(source: str, alias: str = "s") -> str:
+    """`norm_score` of an `analytics_event` row, whose rescaled score is projected at ingest."""
+    rescaled_, scaled = f"{alias}.score_rescaled", f"{alias}.score_scaled"
+    if source == "scaled_first":
+        return f"coalesce({scaled}, {rescaled_})"
+    return f"coalesce({rescaled_}, {scaled})"
+
+
 def agent_key(agent: str) -> str:
     """The canonical key (xapi/agents.py `agent_key`) of a jsonb Agent or identified Group;
     NULL for an anonymous Group."""

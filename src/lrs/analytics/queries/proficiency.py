@@ -3,7 +3,13 @@
 from typing import Any
 
 from lrs.analytics.params import AnalyticsParams
-from lrs.analytics.queries.common import dim_select, dims, object_type, rescaled
+from lrs.analytics.queries.common import (
+    dim_select,
+    dims,
+    event_norm_score,
+    object_type,
+    rescaled,
+)
 
 # Where an onboarding activity may appear in a statement (statement_activity.usage).
 ONBOARDING_USAGES = ("object", "parent", "grouping")
@@ -32,49 +38,54 @@ WITH emp AS (
     WHERE s.store_id = :store_id AND NOT s.voided AND s.verb_id = ANY(:anchor)
       AND s.timestamp < :as_of
 ), picked AS MATERIALIZED (SELECT * FROM emp{fallback if onboarding else ""})
-SELECT p.anchor, p.actor_key, p.t, p.seq, {role} AS role{dim_select(dims(params, binds))}
+SELECT p.anchor, p.actor_key, hashtextextended(p.actor_key, 0) AS actor_h, p.t, p.seq,
+       {role} AS role{dim_select(dims(params, binds))}
 FROM picked p JOIN statement s ON s.store_id = :store_id AND s.seq = p.seq
 ORDER BY p.actor_key, p.t, p.seq
 """  # noqa: S608 (fragments are constants; values are bound)
 
 
 def events(criterion: str, source: str, activity: bool, kind: bool) -> str:
-    """Candidate proficiency events of the given learners before `as_of`, in time order:
-    `mastered`: proficiency-verb statements; `passed`: passed-verb statements whose norm_score
-    is at least theta; `consecutive`: passed and failed statements (`pass` tells which).
-    `activity` / `kind` restrict the object to the listed activities / activity types.
+    """Candidate proficiency events of the given learners (`learners_h`) before `as_of`, in
+    time order: `mastered`: proficiency-verb statements; `passed`: passed-verb statements
+    whose norm_score is at least theta; `consecutive`: passed and failed statements (`pass`
+    tells which). `activity` / `kind` restrict the object to the listed activities / activity
+    types.
 
-    The statements are found on the covering index alone (learner included); only those
-    found are then read from the heap, and only when the score or the type is needed."""
+    Found on `analytics_event` alone, scores included; only an activity type needs the
+    statements themselves (and the stored definitions)."""
+    if kind:
+        return _typed_events(criterion, source, activity)
+    conditions = ["s.store_id = :store_id", "s.timestamp < :as_of",
+                  "s.actor_h = ANY(:learners_h)", "s.verb_h = ANY(:verbs_h)"]  # fmt: skip
+    if activity:
+        conditions.append("s.object_h = ANY(:activities_h)")
+    if criterion == "passed":
+        conditions.append(f"{event_norm_score(source)} >= :theta")
+    return f"""
+SELECT s.actor_h, s.timestamp AS t, s.verb_h = ANY(:passed_h) AS pass
+FROM analytics_event s WHERE {" AND ".join(conditions)}
+ORDER BY s.actor_h, s.timestamp, s.seq
+"""  # noqa: S608 (fragments are constants; values are bound)
+
+
+def _typed_events(criterion: str, source: str, activity: bool) -> str:
+    """`events` on objects of the listed activity types: found on the covering index, then
+    read from the heap for their type (and score)."""
     conditions = ["s.store_id = :store_id", "NOT s.voided", "s.timestamp < :as_of",
                   "s.actor_key = ANY(:learners)", "s.verb_id = ANY(:verbs)"]  # fmt: skip
     if activity:
         conditions.append("s.object_key = ANY(:activities)")
-    found = " AND ".join(conditions)
-    if criterion != "passed" and not kind:
-        return f"""
-SELECT s.actor_key, s.timestamp AS t, s.verb_id = ANY(:passed) AS pass
-FROM statement s WHERE {found}
-ORDER BY s.actor_key, s.timestamp, s.seq
-"""  # noqa: S608 (fragments are constants; values are bound)
-    checks = [f"{object_type()} = ANY(:types)"] if kind else []
+    checks = [f"{object_type()} = ANY(:types)"]
     if criterion == "passed":
-        score = rescaled("x.score")
-        first = (f"coalesce({score}, x.score_scaled)" if source == "rescaled_first" else
-                 f"coalesce(x.score_scaled, {score})")  # fmt: skip
-        return f"""
-WITH c AS MATERIALIZED (SELECT s.seq FROM statement s WHERE {found})
-SELECT actor_key, t, TRUE AS pass
-FROM (SELECT s.actor_key, s.timestamp AS t, s.seq, s.score_scaled,
-             s.payload #> '{{result,score}}' AS score
-      FROM c JOIN statement s ON s.store_id = :store_id AND s.seq = c.seq
-      WHERE {" AND ".join(["TRUE", *checks])} OFFSET 0) AS x
-WHERE {first} >= :theta
-ORDER BY actor_key, t, seq
-"""  # noqa: S608 (fragments are constants; values are bound)
+        score = rescaled("(s.payload -> 'result' -> 'score')")
+        first = (f"coalesce({score}, s.score_scaled)" if source == "rescaled_first" else
+                 f"coalesce(s.score_scaled, {score})")  # fmt: skip
+        checks.append(f"{first} >= :theta")
     return f"""
-WITH c AS MATERIALIZED (SELECT s.seq FROM statement s WHERE {found})
-SELECT s.actor_key, s.timestamp AS t, s.verb_id = ANY(:passed) AS pass
+WITH c AS MATERIALIZED (SELECT s.seq FROM statement s WHERE {" AND ".join(conditions)})
+SELECT hashtextextended(s.actor_key, 0) AS actor_h, s.timestamp AS t,
+       s.verb_id = ANY(:passed) AS pass
 FROM c JOIN statement s ON s.store_id = :store_id AND s.seq = c.seq
 WHERE {" AND ".join(checks)}
 ORDER BY s.actor_key, s.timestamp, s.seq

@@ -109,16 +109,17 @@ async def learners(session: AsyncSession, store_id: int, params: ProficiencyPara
     if not wanted:
         return []
     binds["learners"] = sorted({s["actor_key"] for s in wanted})
+    binds["learners_h"] = sorted({s["actor_h"] for s in wanted})
     sql = queries.events(params.criterion, params.score_source, bool(params.activity),
                          bool(params.activity_type))  # fmt: skip
-    by_learner: dict[str, list[Row]] = {}
-    for event in await fetch(session, sql, binds):
-        by_learner.setdefault(event["actor_key"], []).append(event)
+    by_learner: dict[int, list[Row]] = {}
+    for event in await fetch(session, sql, binds, ("verbs", "passed", "activities")):
+        by_learner.setdefault(event["actor_h"], []).append(event)
     zone, names = ZoneInfo(params.tz), dim_names(params)
     rows = []
     for spell in wanted:
         lower, end = spell["lower"], spell["end"]
-        events = [e for e in by_learner.get(spell["actor_key"], [])
+        events = [e for e in by_learner.get(spell["actor_h"], [])
                   if (lower is None or e["t"] >= lower) and e["t"] < end]  # fmt: skip
         t_start: datetime = spell["t"]
         t_p = _achieved(params, events)
