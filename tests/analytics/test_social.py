@@ -211,6 +211,24 @@ class TestSocialComparison:
         assert (sales["dim_1"], sales["n_learners"], sales["group_a_n"], sales["group_b_n"]) == (
             "Sales", 3, 2, 0)  # fmt: skip
 
+    async def test_a_learner_cohort_is_that_of_the_last_social_statement_else_first_outcome(
+        self, client: httpx.AsyncClient, analytics: httpx.AsyncClient
+    ) -> None:
+        """gus moved from Legal to Sales during W (comments Mar 2 and Mar 20, a pass on Apr 2
+        as Ops): Sales. hal, not social, passed as Legal on Apr 3, then as Sales on Apr 9:
+        Legal."""
+        await post(
+            client,
+            stmt("gus", ADL + "commented", "m1", "2025-03-20T10:00:00Z", **ctx("Sales")),
+            stmt("gus", ADL + "commented", "m1", "2025-03-02T10:00:00Z", **ctx("Legal")),
+            scored("gus", ADL + "passed", "2025-04-02T10:00:00Z", "Ops", scaled=0.9),
+            scored("hal", ADL + "passed", "2025-04-09T10:00:00Z", "Sales", scaled=0.8),
+            scored("hal", ADL + "passed", "2025-04-03T10:00:00Z", "Legal", scaled=0.7),
+        )
+        found = await rows(analytics, "/social/learners", **OPEN, cohort=f"ext:{DEPT}")
+        cohorts = {row["learner_key"]: row["dim_1"] for row in found}
+        assert (cohorts[key("gus")], cohorts[key("hal")]) == ("Sales", "Legal")
+
     async def test_bad_parameters_are_400(self, analytics: httpx.AsyncClient) -> None:
         for params in ({"k": 0}, {"window_days": 10**9}, {"tier": "median"},
                        {"until": "9999-12-30T00:00:00Z"}, {"since": "0001-01-01T00:00:00Z"},

@@ -99,7 +99,9 @@ def activity_h(level: str, alias: str = "s") -> str:
     return f"coalesce({alias}.{level}_h, {alias}.object_h)"
 
 
-def pick_seq(agg: str, condition: str | None = None) -> str:
+def pick_seq(
+    agg: str, condition: str | None = None, t: str = "s.timestamp", seq: str = "s.seq"
+) -> str:
     """The `seq` of a group's first (`agg` = min) or last (max) statement by timestamp, then
     seq, among those meeting `condition`. Unlike `array_agg(... ORDER BY)` it leaves the group
     free to hash, and cohort values are then read from that one statement (`by_seq`), not
@@ -107,7 +109,7 @@ def pick_seq(agg: str, condition: str | None = None) -> str:
     keeps microseconds apart for these dates (extract's numeric costs twice as much), and
     float8 holds every seq below 2^53 exactly."""
     where = f" FILTER (WHERE {condition})" if condition else ""
-    return f"CAST(({agg}(ARRAY[date_part('epoch', s.timestamp), s.seq]){where})[2] AS bigint)"
+    return f"CAST(({agg}(ARRAY[date_part('epoch', {t}), {seq}]){where})[2] AS bigint)"
 
 
 def by_seq(seq: str, alias: str = "s") -> str:

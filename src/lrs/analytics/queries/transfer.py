@@ -5,7 +5,8 @@ from typing import Any
 
 from lrs.analytics.params import AnalyticsParams
 from lrs.analytics.queries.common import (
-    activity,
+    activity_h,
+    by_seq,
     dim_select,
     dims,
     norm_score,
@@ -21,36 +22,31 @@ def learners(params: AnalyticsParams, level: str, binds: dict[str, Any]) -> str:
     voiding one) in the window, represented by the last one stored (a hash aggregate: no sort
     of the whole window). Cohort values come from the statement that represents the learner.
 
-    Both are chosen on the covering index (with `level` = object); the payload is read only
-    for the chosen statements, and only when there are cohort dimensions."""
-    where = "s.store_id = :store_id AND NOT s.voided AND s.timestamp < :as_of"
-    peer = f"{window(params, binds)} AND s.timestamp < :as_of"
+    Both are chosen on `analytics_event`; the statement is read for the chosen ones only."""
+    where = "s.store_id = :store_id AND s.timestamp < :as_of"
+    peer = f"{window(params, binds, events=True)} AND s.timestamp < :as_of"
     in_window = "".join((" AND t >= :since" if params.since is not None else "",
                          " AND t < :until" if params.until is not None else ""))  # fmt: skip
-    dim_sql = dims(params, binds)
-    joined = "FROM picked p"
-    if dim_sql:
-        joined += " JOIN statement s ON s.store_id = :store_id AND s.seq = p.seq"
     return f"""
 WITH done AS MATERIALIZED (
-    SELECT DISTINCT ON (s.actor_key) s.actor_key, s.timestamp AS t, s.seq
-    FROM statement s
-    WHERE {where} AND s.verb_id = ANY(:complete) AND {activity(level)} = ANY(:program)
-    ORDER BY s.actor_key, s.timestamp, s.seq
+    SELECT DISTINCT ON (s.actor_h) s.actor_h, s.timestamp AS t, s.seq
+    FROM analytics_event s
+    WHERE {where} AND s.verb_h = ANY(:complete_h) AND {activity_h(level)} = ANY(:program_h)
+    ORDER BY s.actor_h, s.timestamp, s.seq
 ), peer AS (
-    SELECT s.actor_key, CAST(NULL AS timestamptz) AS t, max(s.seq) AS seq
-    FROM statement s
-    WHERE {peer} AND s.verb_id <> :voided
-      AND NOT EXISTS (SELECT 1 FROM done d WHERE d.actor_key = s.actor_key)
-    GROUP BY s.actor_key
+    SELECT s.actor_h, CAST(NULL AS timestamptz) AS t, max(s.seq) AS seq
+    FROM analytics_event s
+    WHERE {peer} AND s.verb_h <> ALL(:voided_h)
+      AND NOT EXISTS (SELECT 1 FROM done d WHERE d.actor_h = s.actor_h)
+    GROUP BY s.actor_h
 ), picked AS (
     SELECT 'trained' AS grp, * FROM done WHERE TRUE{in_window}
     UNION ALL
     SELECT 'control' AS grp, * FROM peer
 )
-SELECT p.grp, p.actor_key, p.t{dim_select(dim_sql)}
-{joined}
-ORDER BY p.grp DESC, p.actor_key
+SELECT p.grp, s.actor_key, p.t{dim_select(dims(params, binds))}
+FROM picked p {by_seq("p.seq")}
+ORDER BY p.grp DESC, s.actor_key
 """  # noqa: S608 (fragments are constants; values are bound)
 
 

@@ -89,9 +89,10 @@ async def _anchors(session: AsyncSession, store_id: int, params: TransferParams)
     binds: dict[str, Any] = {
         "store_id": store_id, "as_of": params.as_of(), "program": params.program,
         "complete": params.verbs("complete", params.complete_verbs),
-        "voided": vocabulary.VOIDED,
+        "voided": [vocabulary.VOIDED],
     }  # fmt: skip
-    found = await fetch(session, queries.learners(params, params.match, binds), binds)
+    sql = queries.learners(params, params.match, binds)
+    found = await fetch(session, sql, binds, ("program", "complete", "voided"))
     trained = [r for r in found if r["grp"] == "trained"]
     pseudo = {cell: _median([r["t"] for r in rows])
               for cell, rows in _cells(params, trained).items() if rows}  # fmt: skip
