@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("score_rescaled", sa.Double(), nullable=True),
         sa.Column("success", sa.Boolean(), nullable=True),
         sa.Column("completion", sa.Boolean(), nullable=True),
+        sa.Column("extensions", postgresql.JSONB(), nullable=True),
     )
     # Existing statements first, indexes after: one sort per index instead of a million inserts.
     op.execute("""
@@ -66,7 +67,7 @@ def upgrade() -> None:
                          / (CAST(payload #>> '{result,score,max}' AS double precision)
                             - CAST(payload #>> '{result,score,min}' AS double precision))
                END,
-               success, completion
+               success, completion, payload -> 'context' -> 'extensions'
         FROM statement WHERE NOT voided ORDER BY store_id, seq
     """)
     op.create_index("ix_analytics_event_verb", "analytics_event",

@@ -29,11 +29,13 @@ WITH expected AS (
                       - (payload #>> '{result,score,min}')::float8)
                      / ((payload #>> '{result,score,max}')::float8
                         - (payload #>> '{result,score,min}')::float8)
-           END AS score_rescaled, success, completion
+           END AS score_rescaled, success, completion,
+           payload #> '{context,extensions}' AS extensions
     FROM statement WHERE store_id = :store_id AND NOT voided
 ), found AS (
     SELECT seq, timestamp, verb_h, actor_h, object_kind, object_h, parent_h, grouping_h,
-           registration, duration_ms, score_scaled, score_rescaled, success, completion
+           registration, duration_ms, score_scaled, score_rescaled, success, completion,
+           extensions
     FROM analytics_event WHERE store_id = :store_id
 )
 SELECT count(*) FROM ((TABLE expected EXCEPT ALL TABLE found)
@@ -56,6 +58,7 @@ def _rich(who: str, slug: str) -> dict[str, object]:
                 result={"completion": True, "success": True, "duration": "PT90S",
                         "score": {"scaled": 0.5, "raw": 30, "min": 10, "max": 50}},
                 context={"registration": str(uuid.uuid5(uuid.NAMESPACE_URL, who + slug)),
+                         "extensions": {"https://example.com/extensions/team": who},
                          "contextActivities": {"parent": [{"id": ACT + "course"}],
                                                "grouping": [{"id": ACT + "program"}]}})  # fmt: skip
 

@@ -288,15 +288,21 @@ DEPT = "https://example.com/extensions/department"
 
 
 def in_dept(dept: str) -> dict[str, object]:
-    return {"context": {"extensions": {DEPT: dept}}}
+    return {"context": {"extensions": {DEPT: dept}, "platform": f"{dept} app"}}
+
+
+# Extension cohorts are read from the analytics events; any other dimension makes the query
+# read the statements: both must pick the same statement.
+BY_DEPT = ({"cohort": f"ext:{DEPT}"}, {"cohort": [f"ext:{DEPT}", "platform"]})
 
 
 class TestCohortValuesAndPeriods:
     """Which statement gives a row its cohort values, and completions on both sides of the
     enrolment period: the queries pick these without sorting every event."""
 
+    @pytest.mark.parametrize("cohort", BY_DEPT)
     async def test_completion_cohort_is_that_of_the_first_enrolment(
-        self, client: httpx.AsyncClient, analytics: httpx.AsyncClient
+        self, client: httpx.AsyncClient, analytics: httpx.AsyncClient, cohort: dict[str, object]
     ) -> None:
         """ana launches `a` in Sales on Mar 3, again in Legal on Mar 5 -> Sales.
         ben launches in Legal Mar 4 (a statement of the same second in Sales is later: Mar 6).
@@ -317,15 +323,17 @@ class TestCohortValuesAndPeriods:
             stmt("dan", ADL + "completed", "a", "2025-03-30T00:00:00Z", **in_dept("Legal")),
         )
         window = {"since": "2025-02-01T00:00:00Z", "until": "2025-05-01T00:00:00Z", "min_n": 1}
-        found = await rows(analytics, "/kpis/completion-rate", **window, cohort=f"ext:{DEPT}")
+        found = await rows(analytics, "/kpis/completion-rate", **window, **cohort)
         by_dim = {r["dim_1"]: r for r in found}
         assert set(by_dim) == {"Sales", "Legal"}
+        assert all(r.get("dim_2", f"{r['dim_1']} app") == f"{r['dim_1']} app" for r in found)
         assert by_dim["Sales"]["n"] == 1
         legal = by_dim["Legal"]
         assert (legal["n"], legal["completers"], legal["completers_in_period"]) == (3, 2, 1)
 
+    @pytest.mark.parametrize("cohort", BY_DEPT)
     async def test_hours_cohort_is_that_of_the_experience_last_statement(
-        self, client: httpx.AsyncClient, analytics: httpx.AsyncClient
+        self, client: httpx.AsyncClient, analytics: httpx.AsyncClient, cohort: dict[str, object]
     ) -> None:
         """ana's module `m`: 10 min in Sales, then 30 min in Legal -> one 30 min experience,
         counted for Legal (its last statement)."""
@@ -336,13 +344,13 @@ class TestCohortValuesAndPeriods:
             stmt("ana", ADL + "completed", "m", "2025-03-02T10:00:00Z",
                  result={"duration": "PT30M"}, **in_dept("Legal")),
         )  # fmt: skip
-        (row,) = await rows(
-            analytics, "/kpis/learning-hours", min_n=1, period="all", cohort=f"ext:{DEPT}"
-        )
+        (row,) = await rows(analytics, "/kpis/learning-hours", min_n=1, period="all", **cohort)
         assert (row["dim_1"], row["experiences"], row["hours"]) == ("Legal", 1, pytest.approx(0.5))
+        assert row.get("dim_2", "Legal app") == "Legal app"
 
+    @pytest.mark.parametrize("cohort", BY_DEPT)
     async def test_unrequested_deployments_take_the_first_deployment_cohort(
-        self, client: httpx.AsyncClient, analytics: httpx.AsyncClient
+        self, client: httpx.AsyncClient, analytics: httpx.AsyncClient, cohort: dict[str, object]
     ) -> None:
         """ana launches `w` in Sales Mar 2 then in Legal Mar 3, never requested -> one
         unrequested deployment, Sales, March."""
@@ -352,5 +360,6 @@ class TestCohortValuesAndPeriods:
             stmt("ana", ADL + "launched", "w", "2025-03-02T00:00:00Z", **in_dept("Sales")),
         )
         window = {"since": "2025-03-01T00:00:00Z", "until": "2025-04-01T00:00:00Z", "min_n": 1}
-        (row,) = await rows(analytics, "/friction", **window, cohort=f"ext:{DEPT}")
+        (row,) = await rows(analytics, "/friction", **window, **cohort)
         assert (row["dim_1"], row["unrequested_deployments"]) == ("Sales", 1)
+        assert row.get("dim_2", "Sales app") == "Sales app"

@@ -9,6 +9,7 @@ statement from it in the same transaction — nothing can serve a voided stateme
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -23,7 +24,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lrs.models.base import Base
@@ -48,9 +49,10 @@ class AnalyticsEvent(Base):
     or deleted: the narrow rows the whole-window signals aggregate (learning hours, completion
     rate, unrequested deployments, proficiency events). Keys are 64-bit hashes
     (`hashtextextended(key, 0)`) of the verb IRI, the actor's agent key, the object's key and
-    the first parent and grouping activity IRIs, and the rescaled score is kept, so a year of
-    events is read and grouped without a statement row, a text key or a payload: ~140 bytes a
-    row against ~2 kB for the statement. Texts and cohort values are read back from the
+    the first parent and grouping activity IRIs; the rescaled score and the context extensions
+    are kept, so a year of events is read, grouped and cut by extension cohorts without a
+    statement row, a text key or a payload: ~200 bytes a row (in the benchmark, with one
+    extension) against ~2 kB for the statement. Texts and cohort values are read back from the
     statement (`seq`) for the rows of a result only.
 
     Like the link tables it has neither a primary nor a foreign key (statement_link.py)."""
@@ -84,6 +86,8 @@ class AnalyticsEvent(Base):
     score_rescaled: Mapped[float | None] = mapped_column(Double)
     success: Mapped[bool | None] = mapped_column(Boolean)
     completion: Mapped[bool | None] = mapped_column(Boolean)
+    # context.extensions, for cohorts on them (analytics/queries/common.py `cohort_source`).
+    extensions: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     __mapper_args__ = {"primary_key": [store_id, seq]}  # noqa: RUF012
 
 

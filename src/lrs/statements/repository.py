@@ -35,13 +35,13 @@ WITH inserted AS (
 ), events AS (
     INSERT INTO analytics_event (store_id, seq, timestamp, verb_h, actor_h, object_kind, object_h,
                                  parent_h, grouping_h, registration, duration_ms, score_scaled,
-                                 score_rescaled, success, completion)
+                                 score_rescaled, success, completion, extensions)
     SELECT :store_id, seq, timestamp, hashtextextended(verb_id, 0), hashtextextended(actor_key, 0),
            object_kind, hashtextextended(object_key, 0),
            hashtextextended(payload #>> '{{context,contextActivities,parent,0,id}}', 0),
            hashtextextended(payload #>> '{{context,contextActivities,grouping,0,id}}', 0),
            registration, duration_ms, score_scaled, {rescaled("(payload -> 'result' -> 'score')")},
-           success, completion
+           success, completion, payload -> 'context' -> 'extensions'
     FROM inserted
 )
 SELECT id, seq FROM inserted

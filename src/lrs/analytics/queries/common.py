@@ -59,18 +59,45 @@ def period_end(params: AnalyticsParams, start: str) -> str:
     return f"({start} + interval '{PERIOD_INTERVAL[params.period]}')"
 
 
-def dims(params: AnalyticsParams, binds: dict[str, Any], alias: str = "s") -> list[str]:
-    """One SQL expression per cohort dimension, read from the statement's context."""
+def dims(
+    params: AnalyticsParams, binds: dict[str, Any], alias: str = "s", events: bool = False
+) -> list[str]:
+    """One SQL expression per cohort dimension, read from the statement's context, or from
+    the context extensions of its analytics event (`events`, see `cohort_source`)."""
     expressions = []
     for i, dim in enumerate(params.cohort, start=1):
         if dim == "team":
             expressions.append(_TEAM.format(t=alias))
         elif dim.startswith("ext:"):
             binds[f"dim_{i}"] = dim[4:]
-            expressions.append(f"({alias}.payload -> 'context' -> 'extensions' ->> :dim_{i})")
+            extensions = (
+                f"{alias}.extensions" if events else f"{alias}.payload -> 'context' -> 'extensions'"
+            )
+            expressions.append(f"({extensions} ->> :dim_{i})")
         else:
             expressions.append(f"({alias}.payload #>> '{_DIM_PATHS[dim]}')")
     return expressions
+
+
+def cohort_source(params: AnalyticsParams, binds: dict[str, Any], seq: str) -> str:
+    """The join (alias `cs`) that gives the cohort values of the statement whose seq is `seq`,
+    for `cohort_dims`: its
+    analytics event, found among the window's with a hash join, when every dimension is a
+    context extension (projected there); else the statement, one index lookup per row (a
+    quarter of learning hours by department at 1M: 0.4 s against 0.75 s)."""
+    if cohort_on_events(params):
+        where = window(params, binds, "cs", events=True)
+        return f"JOIN analytics_event cs ON {where} AND cs.seq = {seq}"
+    return by_seq(seq, "cs")
+
+
+def cohort_dims(params: AnalyticsParams, binds: dict[str, Any]) -> list[str]:
+    """`dims` on the row `cohort_source` joins."""
+    return dims(params, binds, "cs", events=cohort_on_events(params))
+
+
+def cohort_on_events(params: AnalyticsParams) -> bool:
+    return all(dim.startswith("ext:") for dim in params.cohort)
 
 
 def dim_select(expressions: list[str]) -> str:

@@ -7,7 +7,8 @@ from lrs.analytics.params import AnalyticsParams
 from lrs.analytics.queries.common import (
     activity,
     activity_h,
-    by_seq,
+    cohort_dims,
+    cohort_source,
     dim_select,
     dims,
     period_end,
@@ -56,7 +57,7 @@ def unrequested(params: AnalyticsParams, level: str, binds: dict[str, Any]) -> s
     """Per period (of the first deployment) and cohort: pairs deployed before any request,
     over `analytics_event`."""
     where = window(params, binds, events=True)
-    dim_sql = dims(params, binds)
+    dim_sql = cohort_dims(params, binds)
     first = f", {pick_seq('min', 's.verb_h = ANY(:deploy_h)')} AS first_seq" if dim_sql else ""
     cols = "".join(f", dim_{i}" for i in range(1, len(dim_sql) + 1))
     start = period_start(params, "p.t_deploy")
@@ -71,7 +72,7 @@ WITH pair AS (
 )
 SELECT {start} AS period_start, {period_end(params, start)} AS period_end{dim_select(dim_sql)},
        count(*) AS unrequested
-FROM pair p {by_seq("p.first_seq") if dim_sql else ""}
+FROM pair p {cohort_source(params, binds, "p.first_seq") if dim_sql else ""}
 WHERE p.t_deploy IS NOT NULL AND (p.t_request IS NULL OR p.t_deploy < p.t_request)
 GROUP BY 1, 2{cols}
 """  # noqa: S608 (fragments are constants; values are bound)

@@ -10,6 +10,8 @@ from lrs.analytics.queries.common import (
     activity,
     activity_h,
     by_seq,
+    cohort_dims,
+    cohort_source,
     dim_select,
     dims,
     period_end,
@@ -41,7 +43,7 @@ def learning_hours(params: AnalyticsParams, binds: dict[str, Any]) -> str:
     experiences (the window and `count(DISTINCT)` of an earlier form sorted ~200k rows twice
     for a year at 1M)."""
     where = window(params, binds, events=True)
-    dim_sql = dims(params, binds)
+    dim_sql = cohort_dims(params, binds)
     group = _cols(params)
     last = f", {pick_seq('max')} AS last_seq" if dim_sql else ""
     return f"""
@@ -66,7 +68,7 @@ WITH g AS (
            CASE WHEN c.learner_h IS NULL THEN CAST(g.max_ms > :cap_ms AS int)
                 ELSE g.session_capped END AS capped
     FROM g LEFT JOIN cmi5 c ON c.learner_h = g.learner_h AND c.registration = g.registration
-    {by_seq("g.last_seq") if dim_sql else ""}
+    {cohort_source(params, binds, "g.last_seq") if dim_sql else ""}
     WHERE c.learner_h IS NULL OR g.session_ms IS NOT NULL
 ), learner AS (
     SELECT period_start{group}, count(*) AS experiences, sum(ms) AS ms, sum(capped) AS capped
@@ -90,7 +92,7 @@ def completion_rate(params: AnalyticsParams, level: str, binds: dict[str, Any]) 
     year at 1M, against 0.6 s). Cohort values are read from the first enrolment statement
     only, activity IRIs from one statement per result row."""
     where = window(params, binds, events=True)
-    dim_sql = dims(params, binds)
+    dim_sql = cohort_dims(params, binds)
     act = activity_h(level)
     first = f", {pick_seq('min')} AS first_seq" if dim_sql else ""
     start = period_start(params, "e.t_enrol")
@@ -111,7 +113,7 @@ WITH enrolment AS (
 ), enrolled AS MATERIALIZED (
     SELECT e.actor_h, e.activity_h, e.t_enrol, e.any_seq,
            {start} AS period_start{dim_select(dim_sql)}
-    FROM enrolment e {by_seq("e.first_seq") if dim_sql else ""}
+    FROM enrolment e {cohort_source(params, binds, "e.first_seq") if dim_sql else ""}
 ), done AS (
     SELECT e.actor_h, e.activity_h, max(s.timestamp) FILTER (WHERE {done}) AS t_done,
            bool_or({done} AND {in_period}) AS in_period,
