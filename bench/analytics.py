@@ -1,10 +1,9 @@
 """The analytics measurements: every `/analytics` endpoint on windows of the loaded year, one
 warm-up request each, then `repeats` sequential requests.
 
-The generator's year starts at 2025-01-01T00:00:00Z; its data has no request, approve,
-employment, assignment, rating or behaviour statements, so friction, compliance and
-satisfaction measure their scans, and time-to-proficiency starts at the first statement in
-program p0 (its grouping activity), as does training transfer.
+The generator's year starts at 2025-01-01T00:00:00Z. Its assignments are the requests of
+friction and the assignments of compliance; time-to-proficiency starts at a hire, else at the
+first statement in program p0 (their grouping activity); training transfer is program p0.
 """
 
 import logging

@@ -2,9 +2,11 @@
 
 Learners (agents with `mbox` or with an `account`) in departments take courses of a program;
 a course has modules, assessments and meetings led by an instructor. They produce lifecycle
-statements (launched, initialized, attempted, completed, passed, failed, attended) and social
-ones (commented, shared, liked), each with a registration, context parent and grouping, the
-department as a context extension, and results with scores, durations, success and completion.
+statements (launched, initialized, attempted, completed, passed, failed, attended, terminated),
+social ones (commented, shared, liked), and a few assignments with a due date, approvals,
+schedules, ratings, on-the-job behaviour and hires; each with a registration, context parent
+and grouping, the department as a context extension, and results with scores, durations,
+success and completion.
 
 Deterministic: one seed gives the same statements, ids included, so a load can be reproduced
 and the COPY ceiling can write exactly the rows the LRS received. Nested objects (agents,
@@ -50,9 +52,18 @@ def _verb(name: str, base: str = ADL_VERBS) -> Statement:
 
 
 _ADL_VERB_NAMES = ("launched", "initialized", "completed", "passed", "failed", "attempted",
-                   "attended", "commented", "shared")  # fmt: skip
+                   "attended", "commented", "shared", "terminated")  # fmt: skip
 VERBS = {name: _verb(name) for name in _ADL_VERB_NAMES}
 VERBS["liked"] = _verb("liked", "https://w3id.org/xapi/acrossx/verbs/")
+VERBS["was-assigned"] = _verb("was-assigned", "https://w3id.org/xapi/acrossx/verbs/")
+VERBS["approved"] = _verb("approved", "https://w3id.org/xapi/tla/verbs/")
+VERBS["employed"] = _verb("employed", "https://w3id.org/xapi/tla/verbs/")
+VERBS["schedule"] = _verb("schedule", "http://activitystrea.ms/")
+VERBS["rated"] = _verb("rated", "http://id.tincanapi.com/verb/")
+VERBS["performed"] = _verb("performed", "https://w3id.org/xapi/dod-isd/verbs/")
+DUE_DATE_EXTENSION = "https://w3id.org/xapi/tla/extensions/due_date"
+PLANNED_START_EXTENSION = "http://id.tincanapi.com/extension/planned-start-time"
+QUALITY_RATING_EXTENSION = "http://id.tincanapi.com/extension/quality-rating"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +132,14 @@ def _course(rng: random.Random, index: int, program: Statement) -> Course:
     )
 
 
+ORGANIZATION_TYPE = "https://w3id.org/xapi/tla/activity-types/organization"
+EMPLOYER = {
+    "objectType": "Activity",
+    "id": f"{ACTIVITY_BASE}organization",
+    "definition": {"name": {"en-US": "Example Corp"}, "type": ORGANIZATION_TYPE},
+}
+
+
 def _courses(rng: random.Random, count: int) -> list[Course]:
     programs = [
         _activity(f"programs/p{n}", "program", f"Program {n}", "https://example.com/activitytypes/")
@@ -150,10 +169,14 @@ def _duration(seconds: int) -> str:
     return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{secs}S"
 
 
-# What one statement is about, with weights: lifecycle first, social about a fifth.
+# What one statement is about, with weights: lifecycle first, social about a fifth; a few
+# assignments (with a due date), approvals, schedules, ratings, cmi5 session ends, on-the-job
+# behaviour and hires, so that every analytics signal has statements to work on.
 _KIND_WEIGHTS = {
     "launched": 16, "initialized": 12, "completed_module": 14, "attempted": 10, "assessed": 12,
     "attended": 8, "completed_course": 3, "commented": 6, "shared": 4, "liked": 8,
+    "assigned": 2, "approved": 1, "scheduled": 1, "rated": 1, "terminated": 2, "performed": 1,
+    "employed": 1,
 }  # fmt: skip
 Builder = Callable[[Course], tuple[str, Statement, Statement | None]]
 
@@ -180,6 +203,18 @@ class StatementGenerator:
             "commented": self._commented,
             "shared": lambda c: ("shared", self._pick(c.social), None),
             "liked": lambda c: ("liked", self._pick(c.social), None),
+            "assigned": lambda c: ("was-assigned", c.activity, None),
+            "approved": lambda c: ("approved", c.activity, None),
+            "scheduled": lambda c: ("schedule", c.activity, None),
+            "rated": self._rated,
+            "terminated": self._terminated,
+            "performed": lambda c: ("performed", self._pick(c.modules), None),
+            "employed": lambda c: ("employed", EMPLOYER, None),
+        }
+        # Context extensions some kinds carry besides the department.
+        self._extensions: dict[str, Callable[[], Statement]] = {
+            "assigned": lambda: {DUE_DATE_EXTENSION: self._timestamp()[:10]},
+            "scheduled": lambda: {PLANNED_START_EXTENSION: self._timestamp()},
         }
 
     def statement(self) -> Statement:
@@ -197,6 +232,8 @@ class StatementGenerator:
             "context": self._context(learner, slot, course, kind == "attended"),
             "timestamp": self._timestamp(),
         }
+        if kind in self._extensions:
+            statement["context"]["extensions"].update(self._extensions[kind]())
         if result is not None:
             statement["result"] = result
         return statement
@@ -259,6 +296,14 @@ class StatementGenerator:
         hours = self._rng.randint(2, 40)
         result = {"completion": True, "success": True, "duration": _duration(hours * 3600)}
         return "completed", course.activity, result
+
+    def _rated(self, course: Course) -> tuple[str, Statement, Statement]:
+        stars = {"raw": self._rng.choice((2, 3, 4, 4, 5, 5)), "min": 1, "max": 5}
+        return "rated", course.activity, {"extensions": {QUALITY_RATING_EXTENSION: stars}}
+
+    def _terminated(self, course: Course) -> tuple[str, Statement, Statement]:
+        result = {"duration": _duration(self._rng.randint(5, 120) * 60)}
+        return "terminated", self._pick(course.modules), result
 
     def _commented(self, course: Course) -> tuple[str, Statement, Statement]:
         result = {"response": self._rng.choice(COMMENTS)}
