@@ -155,46 +155,53 @@ def compliance(params: AnalyticsParams, required: bool, binds: dict[str, Any]) -
     """Per (learner, activity): the latest ASSIGN_SET statement before `as_of` (its due date
     from the TLA due_date context extension); a valid fulfilment is a FULFIL statement before
     `as_of`, not after the due date, whose valid-until (if any) is not before `as_of`, and with
-    no INVALIDATE statement (expired/revoked) after it."""
+    no INVALIDATE statement (expired/revoked) after it.
+
+    Assignments, fulfilments and invalidations are found on `analytics_event`; the statement
+    is read for the latest assignments (due date, IRI, cohort) and the fulfilments of assigned
+    pairs (valid-until) only."""
     binds["as_of"] = params.as_of()
-    where = window(params, binds)
+    where = window(params, binds, "e", events=True)
     if params.until is None:
-        where += " AND s.timestamp < :as_of"
-    only = " AND s.object_key = ANY(:activities)" if required else ""
+        where += " AND e.timestamp < :as_of"
+    only = " AND e.object_h = ANY(:activities_h)" if required else ""
     due = _instant("(s.payload -> 'context' -> 'extensions' ->> :due_ext)")
     valid = _instant("(s.payload -> 'result' -> 'extensions' ->> :valid_ext)")
+    pair = "a.actor_h = e.actor_h AND a.object_h = e.object_h"
     return f"""
-WITH a AS (
-    SELECT DISTINCT ON (s.actor_key, s.object_key) s.actor_key, s.object_key AS activity_id,
+WITH latest AS (
+    SELECT DISTINCT ON (e.actor_h, e.object_h) e.actor_h, e.object_h, e.seq
+    FROM analytics_event e
+    WHERE {where} AND e.verb_h = ANY(:assign_h) AND e.object_kind = 'Activity'{only}
+    ORDER BY e.actor_h, e.object_h, e.timestamp DESC, e.seq DESC
+), a AS MATERIALIZED (
+    SELECT l.actor_h, l.object_h, s.object_key AS activity_id,
            {due} AS due_at{dim_select(dims(params, binds))}
-    FROM statement s
-    WHERE {where} AND s.verb_id = ANY(:assign) AND s.object_kind = 'Activity'{only}
-    ORDER BY s.actor_key, s.object_key, s.timestamp DESC
+    FROM latest l {by_seq("l.seq")}
 ), f AS (
-    SELECT s.actor_key, s.object_key AS activity_id, s.timestamp AS t, {valid} AS valid_until
-    FROM statement s JOIN a ON a.actor_key = s.actor_key AND a.activity_id = s.object_key
-    WHERE s.store_id = :store_id AND NOT s.voided AND s.verb_id = ANY(:fulfil)
-      AND s.timestamp < :as_of AND s.timestamp <= coalesce(a.due_at, 'infinity')
+    SELECT e.actor_h, e.object_h, e.timestamp AS t, {valid} AS valid_until
+    FROM analytics_event e JOIN a ON {pair} {by_seq("e.seq")}
+    WHERE e.store_id = :store_id AND e.verb_h = ANY(:fulfil_h) AND e.timestamp < :as_of
+      AND e.timestamp <= coalesce(a.due_at, 'infinity')
 ), x AS (
-    SELECT s.actor_key, s.object_key AS activity_id, max(s.timestamp) AS t
-    FROM statement s JOIN a ON a.actor_key = s.actor_key AND a.activity_id = s.object_key
-    WHERE s.store_id = :store_id AND NOT s.voided AND s.verb_id = ANY(:invalidate)
-      AND s.timestamp < :as_of
+    SELECT e.actor_h, e.object_h, max(e.timestamp) AS t
+    FROM analytics_event e JOIN a ON {pair}
+    WHERE e.store_id = :store_id AND e.verb_h = ANY(:invalidate_h) AND e.timestamp < :as_of
     GROUP BY 1, 2
 ), v AS (
-    SELECT f.actor_key, f.activity_id, max(coalesce(f.valid_until, 'infinity')) AS valid_until
-    FROM f LEFT JOIN x USING (actor_key, activity_id)
+    SELECT f.actor_h, f.object_h, max(coalesce(f.valid_until, 'infinity')) AS valid_until
+    FROM f LEFT JOIN x USING (actor_h, object_h)
     WHERE (f.valid_until IS NULL OR f.valid_until >= :as_of) AND (x.t IS NULL OR x.t <= f.t)
     GROUP BY 1, 2
 )
 SELECT a.activity_id{_cols(params, "a.")}, count(*) AS n,
-       count(v.actor_key) AS compliant_n,
-       count(*) FILTER (WHERE v.actor_key IS NULL AND a.due_at < :as_of) AS overdue_n,
-       count(*) FILTER (WHERE v.actor_key IS NULL AND (a.due_at IS NULL OR a.due_at >= :as_of))
+       count(v.actor_h) AS compliant_n,
+       count(*) FILTER (WHERE v.actor_h IS NULL AND a.due_at < :as_of) AS overdue_n,
+       count(*) FILTER (WHERE v.actor_h IS NULL AND (a.due_at IS NULL OR a.due_at >= :as_of))
            AS pending_n,
        count(*) FILTER (WHERE v.valid_until < CAST(:as_of AS timestamptz) + interval '30 days')
            AS expiring_in_30d_n
-FROM a LEFT JOIN v USING (actor_key, activity_id)
+FROM a LEFT JOIN v USING (actor_h, object_h)
 GROUP BY 1{_cols(params, "a.")} ORDER BY 1{_cols(params, "a.")}
 """  # noqa: S608 (fragments are constants; values are bound)
 

@@ -106,7 +106,8 @@ async def compliance(session: AsyncSession, store_id: int, params: CompliancePar
         + ([] if params.fulfil_verbs else params.verbs("waive")),
         "invalidate": params.verbs("invalidate", params.invalidate_verbs),
     }  # fmt: skip
-    rows = await fetch(session, kpi.compliance(params, bool(params.activity), binds), binds)
+    sql = kpi.compliance(params, bool(params.activity), binds)
+    rows = await fetch(session, sql, binds, ("assign", "fulfil", "invalidate", "activities"))
     for row in rows:
         row["as_of"] = binds["as_of"]
         row["adherence_rate"] = row["compliant_n"] / row["n"]

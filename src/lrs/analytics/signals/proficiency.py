@@ -93,7 +93,8 @@ async def learners(session: AsyncSession, store_id: int, params: ProficiencyPara
     """One fact row per spell that starts in the window."""
     binds = _binds(store_id, params)
     as_of: datetime = binds["as_of"]
-    starts = await fetch(session, queries.anchors(params, bool(params.onboarding), binds), binds)
+    sql = queries.anchors(params, bool(params.onboarding), binds)
+    starts = await fetch(session, sql, binds, ("anchor",))
     spells: list[Row] = []
     for i, anchor in enumerate(starts):
         same = i + 1 < len(starts) and starts[i + 1]["actor_key"] == anchor["actor_key"]

@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import Field
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lrs.analytics import stats, vocabulary
@@ -162,10 +161,6 @@ def _fact(params: TransferParams, anchor: Row, seen: Row | None, as_of: datetime
 
 async def learners(session: AsyncSession, store_id: int, params: TransferParams) -> list[Row]:
     """One fact row per trained learner (t0 in the window) and per control peer."""
-    # From the sixth run on a pooled connection PostgreSQL may reuse a generic plan, which
-    # knows neither the window nor the size of the learner arrays: measured on 500k
-    # statements, the behaviour query then took 1.4 s instead of 0.17 s.
-    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     anchors = await _anchors(session, store_id, params)
     seen = await _behaviour(session, store_id, params, anchors)
     as_of = params.as_of()
