@@ -7,6 +7,7 @@ from lrs.analytics.params import AnalyticsParams
 from lrs.analytics.queries.common import (
     activity,
     activity_h,
+    by_seq,
     cohort_dims,
     cohort_source,
     dim_select,
@@ -23,33 +24,37 @@ PLANNED_START = "http://id.tincanapi.com/extension/planned-start-time"
 def events(params: AnalyticsParams, level: str, binds: dict[str, Any]) -> str:
     """Every request/approve/schedule/deploy/close event, from `since` to `as_of`, of the
     (learner, activity) pairs that have a request in the window; ordered for the cycle
-    builder, ties broken by stage (request < approve < schedule < deploy < close)."""
+    builder, ties broken by stage (request < approve < schedule < deploy < close).
+
+    Pairs and events are found on `analytics_event`; the statement is read for the events of
+    requested pairs only (id, keys, planned start, cohort values)."""
     binds["as_of"] = params.as_of()
-    act = activity(level)
-    req_window = window(params, binds)
-    after = " AND s.timestamp >= :since" if params.since is not None else ""
+    act = activity_h(level, "e")
+    after = " AND e.timestamp >= :since" if params.since is not None else ""
     request_dims = "".join(
-        f", CASE WHEN s.verb_id = ANY(:request) THEN {e} END AS dim_{i}"
-        for i, e in enumerate(dims(params, binds), start=1)
+        f", CASE WHEN e.verb_h = ANY(:request_h) THEN {expression} END AS dim_{i}"
+        for i, expression in enumerate(dims(params, binds), start=1)
     )
-    start = period_start(params, "s.timestamp")
+    start = period_start(params, "e.timestamp")
     return f"""
 WITH req AS (
-    SELECT DISTINCT s.actor_key, {act} AS activity_id
-    FROM statement s
-    WHERE {req_window} AND s.verb_id = ANY(:request) AND s.object_kind = 'Activity'
+    SELECT DISTINCT e.actor_h, {act} AS activity_h
+    FROM analytics_event e
+    WHERE {window(params, binds, "e", events=True)} AND e.verb_h = ANY(:request_h)
+      AND e.object_kind = 'Activity'
 )
-SELECT s.actor_key, req.activity_id, s.timestamp AS t, s.id,
-       CASE WHEN s.verb_id = ANY(:request) THEN 0 WHEN s.verb_id = ANY(:approve) THEN 1
-            WHEN s.verb_id = ANY(:schedule) THEN 2 WHEN s.verb_id = ANY(:deploy) THEN 3
+SELECT s.actor_key, {activity(level)} AS activity_id, e.timestamp AS t, s.id,
+       CASE WHEN e.verb_h = ANY(:request_h) THEN 0 WHEN e.verb_h = ANY(:approve_h) THEN 1
+            WHEN e.verb_h = ANY(:schedule_h) THEN 2 WHEN e.verb_h = ANY(:deploy_h) THEN 3
             ELSE 4 END AS stage,
-       CASE WHEN s.verb_id = ANY(:schedule)
+       CASE WHEN e.verb_h = ANY(:schedule_h)
             THEN s.payload -> 'context' -> 'extensions' ->> :planned END AS planned_start,
        {start} AS period_start, {period_end(params, start)} AS period_end{request_dims}
-FROM statement s JOIN req ON req.actor_key = s.actor_key AND req.activity_id = {act}
-WHERE s.store_id = :store_id AND NOT s.voided AND s.object_kind = 'Activity'
-  AND s.verb_id = ANY(:lifecycle) AND s.timestamp < :as_of{after}
-ORDER BY s.actor_key, req.activity_id, s.timestamp, stage
+FROM analytics_event e JOIN req ON req.actor_h = e.actor_h AND req.activity_h = {act}
+{by_seq("e.seq")}
+WHERE e.store_id = :store_id AND e.object_kind = 'Activity' AND e.verb_h = ANY(:lifecycle_h)
+  AND e.timestamp < :as_of{after}
+ORDER BY s.actor_key, activity_id, e.timestamp, stage
 """  # noqa: S608 (fragments are constants; values are bound)
 
 

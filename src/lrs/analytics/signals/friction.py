@@ -8,6 +8,7 @@ their age, and in the Kaplan-Meier median; open cycles older than `max_open_age_
 `expired`.
 """
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -122,7 +123,8 @@ def fact(cycle: Cycle, as_of: datetime, max_open_age: timedelta | None) -> Row:
 async def cycles(session: AsyncSession, store_id: int, params: FrictionParams) -> list[Row]:
     """One fact row per cycle whose request is in the window."""
     binds = _binds(store_id, params)
-    events = await fetch(session, queries.events(params, params.match, binds), binds)
+    sql = queries.events(params, params.match, binds)
+    events = await fetch(session, sql, binds, (*_STAGES, "lifecycle"))
     max_age = timedelta(days=params.max_open_age_days) if params.max_open_age_days else None
     as_of = binds["as_of"]
     return [fact(c, as_of, max_age) for c in build_cycles(events, len(params.cohort))]
@@ -187,20 +189,23 @@ def _summarise(facts: list[Row]) -> Row:
 
 async def summary(session: AsyncSession, store_id: int, params: FrictionParams) -> list[Row]:
     """Per period (of the request) and cohort: counts by status, friction percentiles of the
-    deployed cycles, the censoring-aware median, stage medians and unrequested deployments."""
-    facts = await cycles(session, store_id, params)
+    deployed cycles, the censoring-aware median, stage medians and unrequested deployments.
+
+    The unrequested deployments are counted on a second connection while the cycles are built:
+    the two queries are independent, and each takes about a third of the answer at 1M."""
     binds = _binds(store_id, params)
+    sql = queries.unrequested(params, params.match, binds)
+    async with AsyncSession(session.bind) as other:
+        facts, deployments = await asyncio.gather(
+            cycles(session, store_id, params), fetch(other, sql, binds, ("deploy", "request"))
+        )
     names = dim_names(params)
     groups: dict[tuple[Any, ...], list[Row]] = {}
     for fact_row in facts:
         groups.setdefault((fact_row["period_start"], *(fact_row[d] for d in names)), []).append(
             fact_row
         )
-    sql = queries.unrequested(params, params.match, binds)
-    unrequested = {
-        (r["period_start"], *(r[d] for d in names)): r
-        for r in await fetch(session, sql, binds, ("deploy", "request"))
-    }
+    unrequested = {(r["period_start"], *(r[d] for d in names)): r for r in deployments}
     out = []
     for key in sorted(set(groups) | set(unrequested), key=lambda k: tuple(map(str, k))):
         members, extra = groups.get(key, []), unrequested.get(key, {})
