@@ -268,6 +268,12 @@ class TestFramework:
         zone = await analytics.get("/kpis/learning-hours", params={"tz": "Mars/Olympus"})
         assert zone.status_code == 400
         assert "time zone" in zone.json()["message"]
+        # PostgreSQL text cannot hold U+0000: refused with the field named, on every signal.
+        for path, name in (("/friction", "schedule_verbs"), ("/kpis/compliance", "activity"),
+                           ("/time-to-proficiency", "onboarding")):  # fmt: skip
+            nul = await analytics.get(path, params={name: "http://example.com/\x00"})
+            assert nul.status_code == 400, nul.text
+            assert name in nul.text
 
     async def test_the_analytics_scope_is_required(
         self, app: object, analytics: httpx.AsyncClient, store: object

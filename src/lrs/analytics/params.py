@@ -49,6 +49,15 @@ class AnalyticsParams(BaseModel):
     # The store's replacements of default verb sets (analytics/verb_sets.py), set per request.
     _store_sets: dict[str, list[str]] = PrivateAttr(default_factory=dict)
 
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """PostgreSQL text cannot hold U+0000: a parameter with one is the caller's error."""
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("must not contain U+0000")
+        return value
+
     @field_validator("since", "until")
     @classmethod
     def _with_offset(cls, value: datetime | None) -> datetime | None:
