@@ -81,10 +81,9 @@ def dims(
 
 def cohort_source(params: AnalyticsParams, binds: dict[str, Any], seq: str) -> str:
     """The join (alias `cs`) that gives the cohort values of the statement whose seq is `seq`,
-    for `cohort_dims`: its
-    analytics event, found among the window's with a hash join, when every dimension is a
-    context extension (projected there); else the statement, one index lookup per row (a
-    quarter of learning hours by department at 1M: 0.4 s against 0.75 s)."""
+    for `cohort_dims`: its analytics event, found among the window's with a hash join, when
+    every dimension is a context extension (projected there); else the statement, one index
+    lookup per row (a quarter of learning hours by department at 1M: 0.4 s against 0.75 s)."""
     if cohort_on_events(params):
         where = window(params, binds, "cs", events=True)
         return f"JOIN analytics_event cs ON {where} AND cs.seq = {seq}"
@@ -147,7 +146,7 @@ def by_seq(seq: str, alias: str = "s") -> str:
 # SET LOCAL, for this transaction only; one statement, as the driver prepares each.
 _SETTINGS = text("SELECT set_config('work_mem', '256MB', true),"
                  " set_config('plan_cache_mode', 'force_custom_plan', true)")  # fmt: skip
-_VERB_HASHES = text("SELECT v, hashtextextended(v, 0) FROM unnest(CAST(:verbs AS text[])) AS v")
+_KEY_HASHES = text("SELECT k, hashtextextended(k, 0) FROM unnest(CAST(:keys AS text[])) AS k")
 
 
 async def fetch(
@@ -156,18 +155,18 @@ async def fetch(
     """Run one analytics query with memory enough to sort and hash in RAM, planned for its
     values: the driver prepares statements, and from the sixth run PostgreSQL would otherwise
     settle on a generic plan, blind to how many statements a window and verb set select (a
-    year of learning hours: 1.6 s instead of 0.75). Each verb set named in `hashed` is also
-    bound as `<name>_h`, the hashes `analytics_event.verb_h` holds: as values, not a
-    subquery, so the planner estimates them from its statistics."""
+    year of learning hours: 1.6 s instead of 0.75). Each list of keys (verbs, activities)
+    named in `hashed` is also bound as `<name>_h`, the hashes `analytics_event` holds: as
+    values, not a subquery, so the planner estimates them from its statistics."""
     await session.execute(_SETTINGS)
     if hashed:
-        verbs = sorted({verb for name in hashed for verb in binds[name]})
-        rows = await session.execute(_VERB_HASHES, {"verbs": verbs})
+        keys = sorted({key for name in hashed for key in binds[name]})
+        rows = await session.execute(_KEY_HASHES, {"keys": keys})
         known: dict[str, int] = dict(rows.all())
-        binds.update({f"{name}_h": [known[verb] for verb in binds[name]] for name in hashed})
+        binds.update({f"{name}_h": [known[key] for key in binds[name]] for name in hashed})
     result = await session.execute(text(sql), binds)
-    keys = list(result.keys())  # once: `row._mapping` builds a key view for every row
-    return [dict(zip(keys, row, strict=True)) for row in result]
+    columns = list(result.keys())  # once: `row._mapping` builds a key view for every row
+    return [dict(zip(columns, row, strict=True)) for row in result]
 
 
 def rescaled(score: str) -> str:
