@@ -7,8 +7,8 @@ from lrs.analytics.queries.common import (
     dim_select,
     dims,
     event_norm_score,
+    norm_score,
     object_type,
-    rescaled,
 )
 
 # Where an onboarding activity may appear in a statement (statement_activity.usage).
@@ -84,10 +84,7 @@ def _typed_events(criterion: str, source: str, activity: bool) -> str:
         conditions.append("s.object_key = ANY(:activities)")
     checks = [f"{object_type()} = ANY(:types)"]
     if criterion == "passed":
-        score = rescaled("(s.payload -> 'result' -> 'score')")
-        first = (f"coalesce({score}, s.score_scaled)" if source == "rescaled_first" else
-                 f"coalesce(s.score_scaled, {score})")  # fmt: skip
-        checks.append(f"{first} >= :theta")
+        checks.append(f"{norm_score(source)} >= :theta")
     return f"""
 WITH c AS MATERIALIZED (SELECT s.seq FROM statement s WHERE {" AND ".join(conditions)})
 SELECT hashtextextended(s.actor_key, 0) AS actor_h, s.timestamp AS t,
